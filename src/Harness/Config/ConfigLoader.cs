@@ -1,0 +1,101 @@
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace Harness.Config;
+
+/// <summary>
+/// Strict loading of an experiment config: YAML → <see cref="ExperimentConfig"/>, then the checks that need more than
+/// one key (unique domain ids, data files that exist, strategy combinations). Every error is a
+/// <see cref="HarnessInputException"/> naming file:line:col and the key path.
+/// </summary>
+public static partial class ConfigLoader
+{
+    /// <summary>Loads and validates <paramref name="path"/>.</summary>
+    public static LoadedConfig Load(string path)
+    {
+        if (Directory.Exists(path)) throw new HarnessInputException($"{path}: is a directory, not a config file");
+        if (!File.Exists(path)) throw new HarnessInputException($"{path}: config file not found");
+        string text;
+        try
+        {
+            text = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new HarnessInputException($"{path}: not valid UTF-8");
+        }
+        catch (IOException e)
+        {
+            throw new HarnessInputException($"{path}: cannot read: {e.Message}");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new HarnessInputException($"{path}: cannot read: permission denied");
+        }
+        return Parse(text, path);
+    }
+
+    /// <summary>Parses and validates config <paramref name="text"/> as if read from <paramref name="path"/>.</summary>
+    public static LoadedConfig Parse(string text, string path)
+    {
+        var tree = YamlTree.Parse(text, path);
+        if (tree is not YamlTreeMapping) throw new HarnessInputException($"{path}:{tree.Start.Line}:{tree.Start.Column}: a config is a mapping of sections (name:, curriculum:, ...)");
+        var binder = new ConfigBinder(path);
+        var config = binder.Bind<ExperimentConfig>(tree);
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Validate(config, binder.Positions, baseDirectory);
+        return new LoadedConfig(config, binder.Positions, baseDirectory);
+    }
+
+    private static void Validate(ExperimentConfig config, ConfigPositions at, string baseDirectory)
+    {
+        if (!SafeName().IsMatch(config.Name))
+            throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
+        if (config.Model.DModel % config.Model.Heads != 0)
+            throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
+        if (config.Model.Type != "gpt")
+            throw at.Error(config.Model, "type", "the text curriculum needs model type gpt (mlp is for image benchmarks)");
+
+        var ids = new HashSet<string>();
+        foreach (var domain in config.Curriculum)
+        {
+            if (!SafeName().IsMatch(domain.Id))
+                throw at.Error(domain, "id", $"'{domain.Id}' must be ASCII letters, digits, '-', '_' or '.' (it labels plots and files)");
+            if (!ids.Add(domain.Id)) throw at.Error(domain, "id", $"duplicate domain id '{domain.Id}'");
+            if (domain.TestSize > domain.TrainSize)
+                throw at.Error(domain, "test_size", $"{domain.TestSize} recall pairs cannot be drawn from {domain.TrainSize} training pairs");
+            if (domain.Source.StartsWith("jsonl:", StringComparison.Ordinal))
+                CheckFile(ResolvePath(baseDirectory, domain.Source["jsonl:".Length..]), at, domain, "source");
+        }
+        if (config.Pretrain.Corpus.StartsWith("text:", StringComparison.Ordinal))
+            CheckFile(ResolvePath(baseDirectory, config.Pretrain.Corpus["text:".Length..]), at, config.Pretrain, "corpus");
+
+        CheckStrategyCombination(config, at);
+    }
+
+    private static void CheckStrategyCombination(ExperimentConfig config, ConfigPositions at)
+    {
+        var strategies = config.Strategies;
+        if (strategies.Count > 1 && strategies.FirstOrDefault(s => s is JointStrategyConfig) is { } joint)
+            throw at.Error(joint, "type", "joint trains all domains at once, so it cannot be combined with other strategies");
+        if (strategies.Count > 1 && strategies.FirstOrDefault(s => s is NaiveStrategyConfig) is { } naive)
+            throw at.Error(naive, "type", "naive means no strategy, so it cannot be combined with other strategies");
+        foreach (var group in strategies.GroupBy(s => s.Type).Where(g => g.Count() > 1))
+            throw at.Error(group.Skip(1).First(), "type", $"strategy '{group.Key}' is listed twice");
+        if (config.Curriculum.Count < 2 && strategies.Any(s => s is JointStrategyConfig))
+            throw at.Error(strategies[0], "type", "joint needs at least two domains");
+    }
+
+    private static void CheckFile(string path, ConfigPositions at, object owner, string key)
+    {
+        if (Directory.Exists(path)) throw at.Error(owner, key, $"{path} is a directory, not a data file");
+        if (!File.Exists(path)) throw at.Error(owner, key, $"data file {path} not found");
+    }
+
+    /// <summary>A data path from the config, relative to the config file's folder unless absolute.</summary>
+    public static string ResolvePath(string baseDirectory, string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
+
+    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    private static partial Regex SafeName();
+}

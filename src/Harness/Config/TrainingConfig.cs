@@ -1,0 +1,24 @@
+namespace Harness.Config;
+
+/// <summary>Optimiser and schedule of each stage (a fresh AdamW per stage).</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Samples per step (new plus replayed).</summary>
+    [ConfigRange(1, 65536)] public int BatchSize { get; init; } = 64;
+    /// <summary>Passes over the stage's new data.</summary>
+    [ConfigRange(1, 100_000)] public int Epochs { get; init; } = 40;
+    /// <summary>Peak learning rate.</summary>
+    [ConfigRange(1e-7, 10)] public double Lr { get; init; } = 2e-3;
+    /// <summary>AdamW decoupled weight decay.</summary>
+    [ConfigRange(0, 10)] public double WeightDecay { get; init; } = 0.01;
+    /// <summary>Adam epsilon; 1e-8 lets unused token rows drift and makes later domains unlearnable on small models.</summary>
+    [ConfigRange(1e-12, 1)] public double AdamEps { get; init; } = 1e-5;
+    /// <summary>Share of each stage, at its end, over which the learning rate decays linearly to min_lr_ratio · lr.</summary>
+    [ConfigRange(0, 1)] public double DecayFraction { get; init; } = 0.3;
+    /// <summary>Final learning rate as a share of lr.</summary>
+    [ConfigRange(0, 1)] public double MinLrRatio { get; init; } = 0.1;
+    /// <summary>Global gradient-norm clip; 0 = off.</summary>
+    [ConfigRange(0, 1e6)] public double GradClip { get; init; } = 1.0;
+    /// <summary>Steps between log lines (the loss is read from the device only then).</summary>
+    [ConfigRange(1, 1_000_000)] public int LogEvery { get; init; } = 25;
+}

@@ -1,0 +1,81 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace Harness.Config;
+
+/// <summary>A YAML node with the position it came from, so every error can name file:line:col.</summary>
+public abstract record YamlTreeNode(Mark Start);
+
+/// <summary>A scalar; <see cref="Plain"/> is false for quoted scalars (so "1" stays a string).</summary>
+public sealed record YamlTreeScalar(Mark Start, string Value, bool Plain) : YamlTreeNode(Start);
+
+/// <summary>A mapping in document order; keys are unique (checked while reading).</summary>
+public sealed record YamlTreeMapping(Mark Start, IReadOnlyList<KeyValuePair<YamlTreeScalar, YamlTreeNode>> Entries)
+    : YamlTreeNode(Start);
+
+/// <summary>A sequence.</summary>
+public sealed record YamlTreeSequence(Mark Start, IReadOnlyList<YamlTreeNode> Items) : YamlTreeNode(Start);
+
+/// <summary>
+/// Reads one YAML document into <see cref="YamlTreeNode"/>s straight from the parser's events. Owning this step
+/// (instead of YamlDotNet's object model) gives duplicate-key errors with positions and lets us refuse aliases,
+/// which config files never need and which make "billion laughs" documents possible.
+/// </summary>
+public static class YamlTree
+{
+    /// <summary>Parses <paramref name="text"/>; errors are <see cref="HarnessInputException"/> naming <paramref name="file"/>.</summary>
+    public static YamlTreeNode Parse(string text, string file)
+    {
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            parser.Consume<StreamStart>();
+            if (parser.Accept<StreamEnd>(out _))
+                throw new HarnessInputException($"{file}:1:1: the file is empty");
+            parser.Consume<DocumentStart>();
+            var root = ReadNode(parser, file);
+            parser.Consume<DocumentEnd>();
+            if (!parser.Accept<StreamEnd>(out _))
+                throw new HarnessInputException($"{file}: more than one YAML document; a config is one document");
+            return root;
+        }
+        catch (YamlException e) when (e is not SemanticErrorException || e.InnerException is null)
+        {
+            throw new HarnessInputException($"{file}:{e.Start.Line}:{e.Start.Column}: YAML syntax error: {OneLine(e.Message)}");
+        }
+    }
+
+    private static YamlTreeNode ReadNode(IParser parser, string file)
+    {
+        if (parser.TryConsume<Scalar>(out var scalar))
+            return new YamlTreeScalar(scalar.Start, scalar.Value, scalar.Style == ScalarStyle.Plain);
+        if (parser.TryConsume<MappingStart>(out var mapStart))
+        {
+            var entries = new List<KeyValuePair<YamlTreeScalar, YamlTreeNode>>();
+            var seen = new Dictionary<string, Mark>();
+            while (!parser.TryConsume<MappingEnd>(out _))
+            {
+                if (ReadNode(parser, file) is not YamlTreeScalar key)
+                    throw new HarnessInputException($"{file}:{mapStart.Start.Line}:{mapStart.Start.Column}: mapping keys must be plain names");
+                if (seen.TryGetValue(key.Value, out var first))
+                    throw new HarnessInputException(
+                        $"{file}:{key.Start.Line}:{key.Start.Column}: duplicate key '{key.Value}' (first at line {first.Line})");
+                seen[key.Value] = key.Start;
+                entries.Add(new(key, ReadNode(parser, file)));
+            }
+            return new YamlTreeMapping(mapStart.Start, entries);
+        }
+        if (parser.TryConsume<SequenceStart>(out var seqStart))
+        {
+            var items = new List<YamlTreeNode>();
+            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, file));
+            return new YamlTreeSequence(seqStart.Start, items);
+        }
+        if (parser.TryConsume<AnchorAlias>(out var alias))
+            throw new HarnessInputException($"{file}:{alias.Start.Line}:{alias.Start.Column}: YAML aliases (*{alias.Value}) are not supported in configs");
+        var unexpected = parser.Current!;
+        throw new HarnessInputException($"{file}:{unexpected.Start.Line}:{unexpected.Start.Column}: unexpected YAML {unexpected.GetType().Name}");
+    }
+
+    private static string OneLine(string s) => s.Replace('\n', ' ').Replace('\r', ' ');
+}

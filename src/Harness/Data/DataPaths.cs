@@ -1,0 +1,15 @@
+namespace Harness.Data;
+
+/// <summary>Where the shipped data lives: data/ beside the binary (copied there by the build).</summary>
+public static class DataPaths
+{
+    /// <summary>The folder with the built-in domain files and pretraining corpus.</summary>
+    public static string Root => Path.Combine(AppContext.BaseDirectory, "data");
+
+    /// <summary>The file of a built-in domain (poetry, history, geography).</summary>
+    public static string BuiltinDomain(string name) => Path.Combine(Root, name + ".jsonl");
+
+    /// <summary>The built-in pretraining corpus files.</summary>
+    public static IReadOnlyList<string> BuiltinPretrainCorpus =>
+        [Path.Combine(Root, "pretrain", "kjv.txt"), Path.Combine(Root, "pretrain", "proverbs.txt")];
+}

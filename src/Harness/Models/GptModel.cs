@@ -1,0 +1,66 @@
+using Harness.Config;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harness.Models;
+
+/// <summary>
+/// A small GPT (Radford et al. 2018; layout after nanoGPT): token + learned position embeddings, pre-norm blocks,
+/// a final LayerNorm and an output head. The head is deliberately not tied to the token embedding: tied weights let
+/// rows of tokens absent from a stage drift and made a later domain unlearnable in our measurements.
+/// </summary>
+public sealed class GptModel : nn.Module<Tensor, Tensor>
+{
+    private readonly Embedding tok_emb, pos_emb;
+    private readonly Dropout dropout;
+    private readonly ModuleList<TransformerBlock> blocks;
+    private readonly LayerNorm ln_f;
+    private readonly Linear head;
+
+    /// <summary>The longest sequence this model accepts.</summary>
+    public int Context { get; }
+
+    /// <summary>A model for <paramref name="vocabSize"/> tokens shaped by <paramref name="config"/>.</summary>
+    public GptModel(ModelConfig config, int vocabSize) : base(nameof(GptModel))
+    {
+        Context = config.Context;
+        tok_emb = nn.Embedding(vocabSize, config.DModel);
+        pos_emb = nn.Embedding(config.Context, config.DModel);
+        dropout = nn.Dropout(config.Dropout);
+        blocks = new ModuleList<TransformerBlock>(
+            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config.DModel, config.Heads, config.Dropout)).ToArray());
+        ln_f = nn.LayerNorm(config.DModel);
+        head = nn.Linear(config.DModel, vocabSize, hasBias: false);
+        RegisterComponents();
+        InitialiseWeights(config.Layers);
+    }
+
+    /// <summary>Logits for every position of <paramref name="tokens"/>.</summary>
+    public override Tensor forward(Tensor tokens) // [B, T] → [B, T, V]
+    {
+        using var scope = NewDisposeScope();
+        long time = tokens.shape[1];
+        if (time > Context) throw new ArgumentException($"sequence of {time} tokens exceeds the context of {Context}");
+        var positions = arange(time, dtype: ScalarType.Int64, device: tokens.device); // [T]
+        var x = dropout.forward(tok_emb.forward(tokens) + pos_emb.forward(positions)); // [B, T, C]
+        foreach (var block in blocks) x = block.forward(x);
+        return head.forward(ln_f.forward(x)).MoveToOuterDisposeScope(); // [B, T, V]
+    }
+
+    /// <summary>Normal(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·layers) (GPT-2).</summary>
+    private void InitialiseWeights(int layers)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in named_parameters())
+        {
+            if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(parameter);
+            else if (name.Contains("ln_", StringComparison.Ordinal)) nn.init.ones_(parameter);
+            else
+            {
+                bool residual = name.EndsWith("o.weight", StringComparison.Ordinal) || name.EndsWith("mlp_down.weight", StringComparison.Ordinal);
+                nn.init.normal_(parameter, 0, residual ? 0.02 / Math.Sqrt(2 * layers) : 0.02);
+            }
+        }
+    }
+}

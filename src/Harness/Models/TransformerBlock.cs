@@ -1,0 +1,33 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harness.Models;
+
+/// <summary>Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x)).</summary>
+public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
+{
+    private readonly LayerNorm ln_attn, ln_mlp;
+    private readonly CausalSelfAttention attn;
+    private readonly FeedForward mlp;
+
+    /// <summary>One block of width <paramref name="dModel"/>.</summary>
+    public TransformerBlock(int dModel, int heads, double dropoutRate) : base(nameof(TransformerBlock))
+    {
+        ln_attn = nn.LayerNorm(dModel);
+        attn = new CausalSelfAttention(dModel, heads, dropoutRate);
+        ln_mlp = nn.LayerNorm(dModel);
+        mlp = new FeedForward(dModel, dropoutRate);
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) // [B, T, C]
+    {
+        using var normed = ln_attn.forward(x);
+        using var attended = attn.forward(normed);
+        var afterAttention = x + attended;
+        using var normed2 = ln_mlp.forward(afterAttention);
+        using var fed = mlp.forward(normed2);
+        using (afterAttention) return afterAttention + fed;
+    }
+}

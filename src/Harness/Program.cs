@@ -1,0 +1,3 @@
+using Harness.Cli;
+
+return HarnessCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);

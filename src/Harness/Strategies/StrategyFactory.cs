@@ -1,0 +1,17 @@
+using Harness.Config;
+
+namespace Harness.Strategies;
+
+/// <summary>Makes the plugins of a config's strategy list, in order.</summary>
+public static class StrategyFactory
+{
+    /// <summary>One plugin per entry of <c>strategies:</c>.</summary>
+    public static IReadOnlyList<IStrategyPlugin> Create(ExperimentConfig config) =>
+        config.Strategies.Select<StrategyConfig, IStrategyPlugin>(s => s switch
+        {
+            NaiveStrategyConfig => new NaivePlugin(),
+            JointStrategyConfig => new JointPlugin(),
+            ReplayStrategyConfig replay => new ReplayPlugin(replay, config.Seed),
+            _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
+        }).ToList();
+}

@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using System.Text.Json.Nodes;
+using Harness.Config;
+using Harness.Data;
+using Harness.Metrics.IO;
+using Harness.Models;
+using Harness.Strategies;
+using Harness.Tokenizers;
+using TorchSharp;
+
+namespace Harness.Training;
+
+/// <summary>
+/// One run, start to end: resolved config → curriculum → tokenizer → base model (pretrained or cached) →
+/// <see cref="Trainer"/> → outputs in the run directory.
+/// </summary>
+public sealed class ExperimentRunner(TextWriter console, bool interactive)
+{
+    /// <summary>Where runs go when --out is not given.</summary>
+    public string ResultsRoot { get; init; } = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
+
+    /// <summary>Where pretrained bases are cached (results/.cache).</summary>
+    public string? CacheDirectory { get; init; }
+
+    /// <summary>Runs <paramref name="loaded"/> into <paramref name="outDirectory"/> (or a new folder); returns the run folder.</summary>
+    public string Run(LoadedConfig loaded, string? outDirectory)
+    {
+        var clock = Stopwatch.StartNew();
+        var config = loaded.Config;
+        if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        var device = DeviceSelector.Resolve(config.Device);
+        var prepared = PreparedRun.Prepare(loaded);
+
+        var directory = RunDirectory.Create(outDirectory, config, ResultsRoot);
+        using var log = new RunLog(console, interactive);
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(config));
+        AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), prepared.Tokenizer.ToJson());
+        log.AttachFile(Path.Combine(directory, "train.log"));
+        log.Line($"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
+        log.Line($"curriculum: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train, {d.Test.Count} test)"))}; " +
+                 $"strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}");
+
+        torch.manual_seed(config.Seed);
+        using var model = new GptModel(config.Model, prepared.Tokenizer.VocabSize);
+        model.to(device);
+        log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
+        bool cached = false;
+        if (config.Pretrain.Enabled)
+            cached = new Pretrainer(config.Pretrain, config, device, log, CacheDirectory ?? Path.Combine(ResultsRoot, ".cache")).Run(model, prepared.Tokenizer, prepared.Corpus);
+        // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
+        torch.manual_seed(config.Seed + 1);
+
+        var plugins = StrategyFactory.Create(config);
+        var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
+        var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
+
+        var report = new JsonObject();
+        foreach (var plugin in plugins) plugin.Report(report);
+        ModelFile.Save(model, Path.Combine(directory, "model.pt"));
+        RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
+        log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
+        console.WriteLine(RunOutputs.Summary(result.ExactMatch));
+        return directory;
+    }
+}

@@ -1,0 +1,34 @@
+using Harness.Config;
+using Harness.Data;
+using Harness.Tokenizers;
+
+namespace Harness.Training;
+
+/// <summary>
+/// Everything a run needs before any tensor exists: split domains, the pretraining corpus, the tokenizer, and every
+/// pair encoded (so a pair too long for the context fails before training, also under `validate`).
+/// </summary>
+public sealed record PreparedRun(
+    IReadOnlyList<DomainData> Domains,
+    IReadOnlyList<string> Corpus,
+    ITextTokenizer Tokenizer,
+    IReadOnlyList<IReadOnlyList<TrainingSample>> TrainSamples)
+{
+    /// <summary>Loads data and builds the tokenizer for <paramref name="loaded"/>.</summary>
+    public static PreparedRun Prepare(LoadedConfig loaded)
+    {
+        var config = loaded.Config;
+        var domains = CurriculumLoader.Load(loaded);
+        var corpus = Pretrainer.ReadCorpus(config.Pretrain, loaded.BaseDirectory);
+        var texts = domains.SelectMany(d => d.Train.Concat(d.Test).Concat(d.Heldout))
+            .SelectMany(p => new[] { p.Prompt, p.Answer }).Concat(corpus);
+        var tokenizer = TokenizerFactory.Build(config.Tokenizer, texts);
+        var samples = domains.Select((d, i) =>
+        {
+            foreach (var pair in d.Heldout) TrainingSample.FromPair(pair, i, tokenizer, config.Model.Context, d.Id);
+            return (IReadOnlyList<TrainingSample>)d.Train
+                .Select(p => TrainingSample.FromPair(p, i, tokenizer, config.Model.Context, d.Id)).ToList();
+        }).ToList();
+        return new PreparedRun(domains, corpus, tokenizer, samples);
+    }
+}

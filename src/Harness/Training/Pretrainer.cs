@@ -1,0 +1,79 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Harness.Config;
+using Harness.Data;
+using Harness.Metrics.IO;
+using Harness.Models;
+using Harness.Tokenizers;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>
+/// Trains the base model on general text that is not in the curriculum (language modelling on every token), so that
+/// stage 1 starts from a model that already knows the scripts and common words. The result is cached under
+/// <c>cacheDirectory</c> keyed by a hash of everything that determines it, so later runs load it instead.
+/// </summary>
+public sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory)
+{
+    /// <summary>Bumped whenever the pretraining procedure changes, so stale cache entries are never reused.</summary>
+    private const int ProcedureVersion = 1;
+
+    /// <summary>The corpus passages (one per non-empty line).</summary>
+    public static IReadOnlyList<string> ReadCorpus(PretrainConfig config, string baseDirectory)
+    {
+        if (!config.Enabled) return [];
+        var files = config.Corpus == "builtin"
+            ? DataPaths.BuiltinPretrainCorpus
+            : [ConfigLoader.ResolvePath(baseDirectory, config.Corpus["text:".Length..])];
+        return files.SelectMany(f => File.ReadLines(f, Encoding.UTF8)).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+    }
+
+    /// <summary>Pretrains <paramref name="model"/> on <paramref name="corpus"/>, or loads the cached result. Returns whether the cache was used.</summary>
+    public bool Run(GptModel model, ITextTokenizer tokenizer, IReadOnlyList<string> corpus)
+    {
+        var path = Path.Combine(cacheDirectory, $"base-{CacheKey(tokenizer, corpus)}.pt");
+        if (config.Cache && File.Exists(path))
+        {
+            model.load(path);
+            log.Line($"pretrain: loaded cached base {path}");
+            return true;
+        }
+        var samples = corpus.Select(text => TrainingSample.FromText(text, tokenizer, model.Context)).ToList();
+        var random = StableRandom.For(experiment.Seed, "pretrain");
+        var order = Enumerable.Range(0, samples.Count).ToArray();
+        int stepsPerEpoch = Math.Max(1, samples.Count / config.BatchSize);
+        log.Line($"pretrain: {samples.Count} passages, {config.Steps} steps of {config.BatchSize}");
+        var loop = new StepLoop(model, device, log, experiment.Training);
+        loop.Run("pretrain", config.Steps, config.Lr, step =>
+        {
+            int position = step % stepsPerEpoch;
+            if (position == 0) random.Shuffle(order);
+            return order.Skip(position * config.BatchSize).Take(config.BatchSize).Select(i => samples[i]).ToList();
+        }, (_, _) => null, _ => { });
+        if (config.Cache)
+        {
+            Directory.CreateDirectory(cacheDirectory);
+            ModelFile.Save(model, path);
+            log.Line($"pretrain: cached base {path}");
+        }
+        return false;
+    }
+
+    /// <summary>SHA-256 over the model shape, tokenizer, corpus, pretraining settings, optimiser settings and seed.</summary>
+    private string CacheKey(ITextTokenizer tokenizer, IReadOnlyList<string> corpus)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        void Add(string s) => hash.AppendData(Encoding.UTF8.GetBytes(s + "\n"));
+        Add($"procedure {ProcedureVersion}");
+        Add(JsonSerializer.Serialize(experiment.Model));
+        Add(tokenizer.ToJson());
+        Add(JsonSerializer.Serialize(config with { Cache = true }));
+        var t = experiment.Training; // only the optimiser settings pretraining uses
+        Add(FormattableString.Invariant($"{t.AdamEps} {t.WeightDecay} {t.DecayFraction} {t.MinLrRatio} {t.GradClip}"));
+        Add($"seed {experiment.Seed}");
+        foreach (var line in corpus) Add(line);
+        return Convert.ToHexString(hash.GetHashAndReset())[..16].ToLowerInvariant();
+    }
+}

@@ -1,0 +1,41 @@
+using System.Globalization;
+using Harness.Config;
+
+namespace Harness.Training;
+
+/// <summary>Chooses and creates a run's output folder.</summary>
+public static class RunDirectory
+{
+    /// <summary>
+    /// <paramref name="requested"/> exactly (--out), else results/&lt;name&gt;/&lt;timestamp&gt;-s&lt;seed&gt;/ with a
+    /// suffix if that folder already exists, so two runs never share a folder.
+    /// </summary>
+    public static string Create(string? requested, ExperimentConfig config, string resultsRoot)
+    {
+        if (requested is not null)
+        {
+            if (File.Exists(requested)) throw new HarnessInputException($"--out {requested}: is a file");
+            if (Directory.Exists(requested) && Directory.EnumerateFileSystemEntries(requested).Any())
+                throw new HarnessInputException($"--out {requested}: folder exists and is not empty");
+            return CreateOrFail(requested);
+        }
+        var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
+        var basePath = Path.Combine(resultsRoot, config.Name, $"{stamp}-s{config.Seed}");
+        var path = basePath;
+        for (int i = 2; Directory.Exists(path); i++) path = $"{basePath}-{i}";
+        return CreateOrFail(path);
+    }
+
+    private static string CreateOrFail(string path)
+    {
+        try
+        {
+            Directory.CreateDirectory(path);
+            return path;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessInputException($"cannot create output folder {path}: {e.Message}");
+        }
+    }
+}

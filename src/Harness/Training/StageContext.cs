@@ -1,0 +1,16 @@
+using Harness.Data;
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>What a strategy plugin may look at during a stage. Plugins return batches or losses; they do not mutate this.</summary>
+public sealed record StageContext(
+    int StageIndex,
+    int StageCount,
+    TrainingStage Stage,
+    GptModel Model,
+    Device Device,
+    int BatchSize,
+    IReadOnlyList<DomainData> Domains,
+    StableRandom Random);

@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Harness.Config;
+using Harness.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>
+/// The optimiser loop shared by pretraining and every stage: a fresh AdamW, the flat-then-decay schedule, gradient
+/// clipping, a dispose scope per step, and the loss read from the device only at the logging interval.
+/// </summary>
+public sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training)
+{
+    /// <summary>Tokens trained on so far, for throughput.</summary>
+    public long Tokens { get; private set; }
+    /// <summary>Seconds spent in optimiser steps so far.</summary>
+    public double Seconds { get; private set; }
+    /// <summary>Loss at each logging point: (global step, loss).</summary>
+    public List<(long Step, double Loss)> LossCurve { get; } = [];
+    private long _globalStep;
+
+    /// <summary>
+    /// Runs <paramref name="totalSteps"/> steps; <paramref name="nextBatch"/> gives the samples of step i and
+    /// <paramref name="extraLoss"/> may add terms to the loss; <paramref name="afterStep"/> sees each step's batch.
+    /// </summary>
+    public void Run(string label, int totalSteps, double peakLr, Func<int, IReadOnlyList<TrainingSample>> nextBatch,
+        Func<TrainingBatch, Tensor, Tensor?> extraLoss, Action<int> afterStep)
+    {
+        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        using var optimizer = optim.AdamW(parameters, peakLr, 0.9, 0.999, training.AdamEps, training.WeightDecay);
+        var clock = Stopwatch.StartNew();
+        long tokensAtLog = 0;
+        double secondsAtLog = 0;
+        model.train();
+        for (int step = 0; step < totalSteps; step++)
+        {
+            double lr = LearningRateSchedule.At(step, totalSteps, peakLr, training.DecayFraction, training.MinLrRatio);
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+            using var scope = NewDisposeScope();
+            using var batch = new TrainingBatch(nextBatch(step), device);
+            var logits = model.forward(batch.Inputs); // [B, T, V]
+            var loss = batch.Loss(logits);
+            if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
+            optimizer.zero_grad();
+            loss.backward();
+            if (training.GradClip > 0) nn.utils.clip_grad_norm_(parameters, training.GradClip);
+            optimizer.step();
+            afterStep(step);
+            Tokens += batch.TokenCount;
+            _globalStep++;
+
+            bool logNow = (step + 1) % training.LogEvery == 0 || step + 1 == totalSteps;
+            if (!logNow) continue;
+            double lossValue = loss.item<float>(); // the only host sync of the loop
+            double elapsed = clock.Elapsed.TotalSeconds;
+            double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);
+            tokensAtLog = Tokens;
+            secondsAtLog = Seconds + elapsed;
+            LossCurve.Add((_globalStep, lossValue));
+            var eta = TimeSpan.FromSeconds(elapsed / (step + 1) * (totalSteps - step - 1));
+            log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta);
+        }
+        Seconds += clock.Elapsed.TotalSeconds;
+    }
+}

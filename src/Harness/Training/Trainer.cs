@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using Harness.Config;
+using Harness.Data;
+using Harness.Metrics;
+using Harness.Models;
+using Harness.Strategies;
+using static TorchSharp.torch;
+
+namespace Harness.Training;
+
+/// <summary>
+/// The one fixed training skeleton. Evaluate every domain (row "initial"); then for each stage: plugins start the
+/// stage, each batch is the stage's new data plus what plugins add, the loss is cross-entropy plus plugin terms, the
+/// optimiser steps, plugins see the step; at the stage's end every domain is evaluated again (one matrix row).
+/// </summary>
+public sealed class Trainer(
+    GptModel model,
+    Device device,
+    IReadOnlyList<IStrategyPlugin> plugins,
+    Evaluator evaluator,
+    RunLog log,
+    ExperimentConfig config)
+{
+    /// <summary>Trains the curriculum <paramref name="domains"/>, whose encoded training samples are <paramref name="samples"/>.</summary>
+    public TrainingResult Run(IReadOnlyList<DomainData> domains, IReadOnlyList<IReadOnlyList<TrainingSample>> samples)
+    {
+        IReadOnlyList<TrainingStage> stages = domains
+            .Select((d, i) => new TrainingStage(d.Id, [i], samples[i], config.Curriculum[i].Epochs ?? config.Training.Epochs))
+            .ToList();
+        foreach (var plugin in plugins) stages = plugin.PlanStages(stages);
+
+        var rows = new MatrixRows(domains);
+        EvaluateRow(rows, domains, AccuracyMatrix.InitialStage, "before training");
+        var loop = new StepLoop(model, device, log, config.Training);
+        var batchOrder = StableRandom.For(config.Seed, "batches");
+        for (int s = 0; s < stages.Count; s++)
+        {
+            var stage = stages[s];
+            var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, domains,
+                StableRandom.For(config.Seed, $"stage:{s}"));
+            foreach (var plugin in plugins) plugin.OnStageStart(context);
+            TrainStage(loop, context, batchOrder);
+            foreach (var plugin in plugins) plugin.OnStageEnd(context);
+            EvaluateRow(rows, domains, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
+        }
+        return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), loop.Tokens, loop.Seconds, loop.LossCurve);
+    }
+
+    private void TrainStage(StepLoop loop, StageContext context, StableRandom batchOrder)
+    {
+        var stage = context.Stage;
+        int reserved = plugins.Sum(p => p.ReservedSlots(context));
+        int newPerBatch = Math.Max(1, config.Training.BatchSize - reserved);
+        int stepsPerEpoch = (stage.Samples.Count + newPerBatch - 1) / newPerBatch;
+        int totalSteps = stepsPerEpoch * stage.Epochs;
+        var order = Enumerable.Range(0, stage.Samples.Count).ToArray();
+        IReadOnlyList<TrainingSample> newSamples = [];
+        var label = $"stage {context.StageIndex + 1}/{context.StageCount} {stage.Name}";
+        log.Line(string.Create(CultureInfo.InvariantCulture,
+            $"{label}: {stage.Samples.Count} samples, {stage.Epochs} epochs, {totalSteps} steps, batch {newPerBatch} new + {reserved} from strategies"));
+
+        IReadOnlyList<TrainingSample> NextBatch(int step)
+        {
+            int position = step % stepsPerEpoch;
+            if (position == 0) batchOrder.Shuffle(order);
+            newSamples = order.Skip(position * newPerBatch).Take(newPerBatch).Select(i => stage.Samples[i]).ToList();
+            var batch = newSamples.ToList();
+            foreach (var plugin in plugins) plugin.ComposeBatch(context, batch);
+            return batch;
+        }
+
+        Tensor? ExtraLoss(TrainingBatch batch, Tensor logits)
+        {
+            Tensor? total = null;
+            foreach (var plugin in plugins)
+                if (plugin.ExtraLoss(context, batch, logits) is { } term) total = total is null ? term : total + term;
+            return total;
+        }
+
+        loop.Run(label, totalSteps, config.Training.Lr, NextBatch, ExtraLoss, _ =>
+        {
+            foreach (var plugin in plugins) plugin.OnStepEnd(context, newSamples);
+        });
+    }
+
+    private void EvaluateRow(MatrixRows rows, IReadOnlyList<DomainData> domains, string label, string when)
+    {
+        var clock = Stopwatch.StartNew();
+        var exact = new double[domains.Count];
+        var tokens = new double[domains.Count];
+        var heldout = new double[domains.Count];
+        for (int j = 0; j < domains.Count; j++)
+        {
+            foreach (var plugin in plugins) plugin.BeforeEvaluate(domains[j].Id);
+            var score = evaluator.Score(model, domains[j].Test, j, domains[j].Id);
+            (exact[j], tokens[j]) = (score.ExactMatch, score.TokenAccuracy);
+            heldout[j] = domains[j].Heldout.Count > 0 ? evaluator.Score(model, domains[j].Heldout, j, domains[j].Id).ExactMatch : double.NaN;
+        }
+        rows.Add(label, exact, tokens, heldout);
+        var scores = string.Join(", ", domains.Select((d, j) => string.Create(CultureInfo.InvariantCulture, $"{d.Id} {exact[j]:F2}")));
+        log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {scores} ({clock.Elapsed.TotalSeconds:F1} s)"));
+    }
+
+    /// <summary>Accumulates evaluation rows into the run's matrices.</summary>
+    private sealed class MatrixRows(IReadOnlyList<DomainData> domains)
+    {
+        private readonly List<string> _labels = [];
+        private readonly List<double[]> _exact = [], _tokens = [], _heldout = [];
+
+        public void Add(string label, double[] exact, double[] tokens, double[] heldout)
+        {
+            _labels.Add(label);
+            _exact.Add(exact);
+            _tokens.Add(tokens);
+            _heldout.Add(heldout);
+        }
+
+        public AccuracyMatrix Exact() => Build(_exact, domains.Select(d => d.Id).ToList(), Enumerable.Range(0, domains.Count).ToList());
+
+        public AccuracyMatrix? Tokens() =>
+            _tokens.Any(r => r.Any(double.IsNaN)) ? null : Build(_tokens, domains.Select(d => d.Id).ToList(), Enumerable.Range(0, domains.Count).ToList());
+
+        public AccuracyMatrix? Heldout()
+        {
+            var columns = Enumerable.Range(0, domains.Count).Where(j => domains[j].Heldout.Count > 0).ToList();
+            return columns.Count == 0 ? null : Build(_heldout, columns.Select(j => domains[j].Id).ToList(), columns);
+        }
+
+        private AccuracyMatrix Build(List<double[]> rows, IReadOnlyList<string> ids, IReadOnlyList<int> columns)
+        {
+            var values = new double[rows.Count, columns.Count];
+            for (int r = 0; r < rows.Count; r++)
+            for (int c = 0; c < columns.Count; c++)
+                values[r, c] = rows[r][columns[c]];
+            return new AccuracyMatrix(ids, _labels, values);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using Harness.Metrics;
+
+namespace Harness.Training;
+
+/// <summary>What a curriculum run measured: the accuracy matrices and the throughput of its training steps.</summary>
+public sealed record TrainingResult(
+    AccuracyMatrix ExactMatch,
+    AccuracyMatrix? TokenAccuracy,
+    AccuracyMatrix? Heldout,
+    long TrainedTokens,
+    double TrainingSeconds,
+    IReadOnlyList<(long Step, double Loss)> LossCurve);

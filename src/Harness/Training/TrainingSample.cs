@@ -1,0 +1,38 @@
+using Harness.Config;
+using Harness.Data;
+using Harness.Tokenizers;
+
+namespace Harness.Training;
+
+/// <summary>
+/// A sample as token ids (what replay buffers store, not tensors): [BOS] prompt [SEP] answer [EOS].
+/// The loss covers the positions from <see cref="AnswerStart"/> on (answer and EOS); pretraining text has AnswerStart 1.
+/// </summary>
+public sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
+{
+    /// <summary>Encodes a question → answer pair of domain <paramref name="domain"/>; it must fit <paramref name="context"/>.</summary>
+    public static TrainingSample FromPair(QaPair pair, int domain, ITextTokenizer tokenizer, int context, string domainId)
+    {
+        var prompt = tokenizer.Encode(pair.Prompt);
+        var answer = tokenizer.Encode(pair.Answer);
+        int length = prompt.Length + answer.Length + 3;
+        if (length > context)
+            throw new HarnessInputException(
+                $"{domainId}: pair '{pair.Prompt}' → '{pair.Answer}' is {length} tokens, longer than model.context {context}");
+        var tokens = new int[length];
+        tokens[0] = ITextTokenizer.Bos;
+        prompt.CopyTo(tokens, 1);
+        tokens[prompt.Length + 1] = ITextTokenizer.Sep;
+        answer.CopyTo(tokens, prompt.Length + 2);
+        tokens[^1] = ITextTokenizer.Eos;
+        return new TrainingSample(tokens, prompt.Length + 2, domain);
+    }
+
+    /// <summary>A language-modelling sample over a whole text (truncated to the context).</summary>
+    public static TrainingSample FromText(string text, ITextTokenizer tokenizer, int context)
+    {
+        var body = tokenizer.Encode(text);
+        var tokens = new[] { ITextTokenizer.Bos }.Concat(body).Append(ITextTokenizer.Eos).Take(context).ToArray();
+        return new TrainingSample(tokens, 1, -1);
+    }
+}
