@@ -3,9 +3,32 @@
 #   ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
 #   ./run.sh validate CONFIG
 #   ./run.sh metrics ACCURACY_MATRIX.csv
+#   ./run.sh test [dotnet test options]   (the whole test suite; ends with "N passed, N failed, N skipped")
 # Set HARNESS_BUILD_ARGS=-p:TorchBackend=cuda to build against the CUDA backend (see README).
 set -euo pipefail
 root="$(cd "$(dirname "$0")" && pwd)"
+
+if [ "${1:-}" = "test" ]; then
+  shift
+  results=$(mktemp -d)
+  trap 'rm -rf "$results"' EXIT
+  status=0
+  dotnet test "$root/Harness.sln" -c Release --logger "trx" --results-directory "$results" "$@" || status=$?
+  passed=0; failed=0; skipped=0
+  for trx in "$results"/*.trx; do
+    [ -f "$trx" ] || continue
+    counters=$(grep -o '<Counters [^>]*>' "$trx" | head -1)
+    get() { echo "$counters" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+    passed=$((passed + $(get passed)))
+    failed=$((failed + $(get failed) + $(get error) + $(get timeout) + $(get aborted)))
+    skipped=$((skipped + $(get notExecuted)))
+  done
+  if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi  # a build or runner failure counts as a failure
+  echo "$passed passed, $failed failed, $skipped skipped"
+  [ "$failed" -eq 0 ] || exit 1
+  exit "$status"
+fi
+
 build_log=$(mktemp)
 trap 'rm -f "$build_log"' EXIT
 # shellcheck disable=SC2086

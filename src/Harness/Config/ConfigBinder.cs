@@ -60,7 +60,7 @@ public sealed class ConfigBinder(string file)
         {
             var made = fromShorthand.Invoke(null, [shorthand.Value])
                        ?? throw Error(node, path, $"'{shorthand.Value}' is not a valid shorthand here");
-            Positions.Record(made, "", Key(path), node.Start);
+            Positions.Record(made, "", path, node.Start);
             return made;
         }
         if (node is not YamlTreeMapping map) throw Error(node, path, "expected a mapping (key: value lines)");
@@ -148,8 +148,6 @@ public sealed class ConfigBinder(string file)
 
     private HarnessInputException Error(YamlTreeNode node, string path, string message) =>
         new($"{Positions.File}:{node.Start.Line}:{node.Start.Column}: {path}: {message}");
-
-    private static string Key(string path) => path;
 
     private static string FormatNumber(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 

@@ -39,14 +39,27 @@ public sealed class GptModel : nn.Module<Tensor, Tensor>
     /// <summary>Logits for every position of <paramref name="tokens"/>.</summary>
     public override Tensor forward(Tensor tokens) // [B, T] → [B, T, V]
     {
+        using var hidden = Hidden(tokens);
+        return Head(hidden);
+    }
+
+    /// <summary>The final hidden states (after the last LayerNorm), before the output head.</summary>
+    public Tensor Hidden(Tensor tokens) // [B, T] → [B, T, C]
+    {
         using var scope = NewDisposeScope();
         long time = tokens.shape[1];
         if (time > Context) throw new ArgumentException($"sequence of {time} tokens exceeds the context of {Context}");
         var positions = arange(time, dtype: ScalarType.Int64, device: tokens.device); // [T]
         var x = dropout.forward(tok_emb.forward(tokens) + pos_emb.forward(positions)); // [B, T, C]
         foreach (var block in blocks) x = block.forward(x);
-        return head.forward(ln_f.forward(x)).MoveToOuterDisposeScope(); // [B, T, V]
+        return ln_f.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Output logits for hidden states of any leading shape. Training applies it only at the answer positions: the
+    /// vocabulary-wide projection is the largest tensor of a step, and the other positions carry no loss.
+    /// </summary>
+    public Tensor Head(Tensor hidden) => head.forward(hidden); // [..., C] → [..., V]
 
     /// <summary>Normal(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·layers) (GPT-2).</summary>
     private void InitialiseWeights(int layers)

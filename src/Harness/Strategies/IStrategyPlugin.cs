@@ -23,8 +23,11 @@ public interface IStrategyPlugin
     /// <summary>Adds or replaces samples of the batch about to be trained (replay adds buffered samples).</summary>
     void ComposeBatch(StageContext context, List<TrainingSample> batch) { }
 
-    /// <summary>A loss term added to the batch's cross-entropy (distillation, regularisers), or null.</summary>
-    Tensor? ExtraLoss(StageContext context, TrainingBatch batch, Tensor logits) => null;
+    /// <summary>
+    /// A loss term added to the batch's cross-entropy (distillation, regularisers), or null. <paramref name="answerLogits"/>
+    /// are the model's logits at the batch's answer positions ([N, V], rows in <see cref="TrainingBatch.AnswerPositions"/> order).
+    /// </summary>
+    Tensor? ExtraLoss(StageContext context, TrainingBatch batch, Tensor answerLogits) => null;
 
     /// <summary>The optimiser stepped on a batch whose new (not replayed) samples are <paramref name="newSamples"/>.</summary>
     void OnStepEnd(StageContext context, IReadOnlyList<TrainingSample> newSamples) { }

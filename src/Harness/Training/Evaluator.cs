@@ -79,10 +79,10 @@ public sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batch
             using var scope = NewDisposeScope();
             int current = lengths.Where((_, r) => !done[r]).Max();
             var input = tensor(Slice(buffer, rows, width, current), [rows, current], ScalarType.Int64).to(device);
-            var logits = model.forward(input); // [B, T, V]
+            var hidden = model.Hidden(input); // [B, T, C]
             var last = tensor(lengths.Select(l => (long)Math.Min(l, current) - 1).ToArray(), ScalarType.Int64).to(device);
             var rowIndex = arange(rows, dtype: ScalarType.Int64, device: device);
-            var next = logits[rowIndex, last].argmax(-1).cpu().data<long>().ToArray(); // [B]
+            var next = model.Head(hidden[rowIndex, last]).argmax(-1).cpu().data<long>().ToArray(); // [B]
             for (int r = 0; r < rows; r++)
             {
                 if (done[r]) continue;
@@ -107,9 +107,8 @@ public sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batch
     {
         using var scope = NewDisposeScope();
         using var batch = new TrainingBatch(chunk, device);
-        var predicted = model.forward(batch.Inputs).argmax(-1); // [B, T]
-        var mask = batch.Targets.ne(TrainingBatch.Ignore);
-        long correct = predicted.eq(batch.Targets).logical_and(mask).sum().item<long>();
-        return (correct, mask.sum().item<long>());
+        var predicted = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))).argmax(-1); // [N]
+        long correct = predicted.eq(batch.AnswerTargets).sum().item<long>();
+        return (correct, batch.AnswerTargets.shape[0]);
     }
 }

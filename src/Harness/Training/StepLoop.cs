@@ -22,7 +22,8 @@ public sealed class StepLoop(GptModel model, Device device, RunLog log, Training
 
     /// <summary>
     /// Runs <paramref name="totalSteps"/> steps; <paramref name="nextBatch"/> gives the samples of step i and
-    /// <paramref name="extraLoss"/> may add terms to the loss; <paramref name="afterStep"/> sees each step's batch.
+    /// <paramref name="extraLoss"/> may add terms to the loss (it gets the logits at the batch's answer positions, [N, V]);
+    /// <paramref name="afterStep"/> runs after each optimiser step.
     /// </summary>
     public void Run(string label, int totalSteps, double peakLr, Func<int, IReadOnlyList<TrainingSample>> nextBatch,
         Func<TrainingBatch, Tensor, Tensor?> extraLoss, Action<int> afterStep)
@@ -39,7 +40,7 @@ public sealed class StepLoop(GptModel model, Device device, RunLog log, Training
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = NewDisposeScope();
             using var batch = new TrainingBatch(nextBatch(step), device);
-            var logits = model.forward(batch.Inputs); // [B, T, V]
+            var logits = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))); // [N, V], answer positions only
             var loss = batch.Loss(logits);
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
             optimizer.zero_grad();
