@@ -82,9 +82,14 @@ public static partial class ConfigLoader
             throw at.Error(naive, "type", "naive means no strategy, so it cannot be combined with other strategies");
         foreach (var group in strategies.GroupBy(s => s.Type).Where(g => g.Count() > 1))
             throw at.Error(group.Skip(1).First(), "type", $"strategy '{group.Key}' is listed twice");
+        if (config.Training.BatchSize < 2 && strategies.FirstOrDefault(s => s is ReplayStrategyConfig) is { } replay)
+            throw at.Error(config.Training, "batch_size", $"replay (strategies[{IndexOf(strategies, replay)}]) needs batch_size >= 2: one slot for new data, one for replayed");
         if (config.Curriculum.Count < 2 && strategies.Any(s => s is JointStrategyConfig))
             throw at.Error(strategies[0], "type", "joint needs at least two domains");
     }
+
+    private static int IndexOf(IReadOnlyList<StrategyConfig> strategies, StrategyConfig strategy) =>
+        strategies.Select((s, i) => (s, i)).First(x => ReferenceEquals(x.s, strategy)).i;
 
     private static void CheckFile(string path, ConfigPositions at, object owner, string key)
     {

@@ -8,4 +8,19 @@ public sealed record LoadedConfig(ExperimentConfig Config, ConfigPositions Posit
     {
         Config = Config with { Seed = seed ?? Config.Seed, Device = device ?? Config.Device },
     };
+
+    /// <summary>
+    /// The config as written to a run directory: data paths made absolute, so config.resolved.yaml loads again from
+    /// its new folder and names exactly the files the run read.
+    /// </summary>
+    public ExperimentConfig Resolved() => Config with
+    {
+        Curriculum = Config.Curriculum.Select(d => d with { Source = Absolute(d.Source, "jsonl:") }).ToList(),
+        Pretrain = Config.Pretrain with { Corpus = Absolute(Config.Pretrain.Corpus, "text:") },
+    };
+
+    private string Absolute(string source, string prefix) =>
+        source.StartsWith(prefix, StringComparison.Ordinal)
+            ? prefix + ConfigLoader.ResolvePath(BaseDirectory, source[prefix.Length..])
+            : source;
 }

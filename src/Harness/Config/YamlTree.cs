@@ -26,26 +26,33 @@ public static class YamlTree
     /// <summary>Parses <paramref name="text"/>; errors are <see cref="HarnessInputException"/> naming <paramref name="file"/>.</summary>
     public static YamlTreeNode Parse(string text, string file)
     {
+        var parser = new Parser(new StringReader(text));
         try
         {
-            var parser = new Parser(new StringReader(text));
             parser.Consume<StreamStart>();
             if (parser.Accept<StreamEnd>(out _))
                 throw new HarnessInputException($"{file}:1:1: the file is empty");
             parser.Consume<DocumentStart>();
-            var root = ReadNode(parser, file);
+            var root = ReadNode(parser, file, "");
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
                 throw new HarnessInputException($"{file}: more than one YAML document; a config is one document");
             return root;
         }
-        catch (YamlException e) when (e is not SemanticErrorException || e.InnerException is null)
+        catch (YamlException e)
         {
             throw new HarnessInputException($"{file}:{e.Start.Line}:{e.Start.Column}: YAML syntax error: {OneLine(e.Message)}");
         }
+        catch (InvalidOperationException e)
+        {
+            // Some malformed documents (an unclosed flow mapping before the next key) surface from the parser as a
+            // plain InvalidOperationException; report them at the last position the parser reached.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            throw new HarnessInputException($"{file}:{at.Line}:{at.Column}: YAML syntax error: {OneLine(e.Message)}");
+        }
     }
 
-    private static YamlTreeNode ReadNode(IParser parser, string file)
+    private static YamlTreeNode ReadNode(IParser parser, string file, string path)
     {
         if (parser.TryConsume<Scalar>(out var scalar))
             return new YamlTreeScalar(scalar.Start, scalar.Value, scalar.Style == ScalarStyle.Plain);
@@ -55,27 +62,30 @@ public static class YamlTree
             var seen = new Dictionary<string, Mark>();
             while (!parser.TryConsume<MappingEnd>(out _))
             {
-                if (ReadNode(parser, file) is not YamlTreeScalar key)
-                    throw new HarnessInputException($"{file}:{mapStart.Start.Line}:{mapStart.Start.Column}: mapping keys must be plain names");
+                if (ReadNode(parser, file, path) is not YamlTreeScalar key)
+                    throw new HarnessInputException($"{file}:{mapStart.Start.Line}:{mapStart.Start.Column}: {Describe(path)}: mapping keys must be plain names");
+                var keyPath = path.Length == 0 ? key.Value : $"{path}.{key.Value}";
                 if (seen.TryGetValue(key.Value, out var first))
                     throw new HarnessInputException(
-                        $"{file}:{key.Start.Line}:{key.Start.Column}: duplicate key '{key.Value}' (first at line {first.Line})");
+                        $"{file}:{key.Start.Line}:{key.Start.Column}: {keyPath}: duplicate key (first at line {first.Line})");
                 seen[key.Value] = key.Start;
-                entries.Add(new(key, ReadNode(parser, file)));
+                entries.Add(new(key, ReadNode(parser, file, keyPath)));
             }
             return new YamlTreeMapping(mapStart.Start, entries);
         }
         if (parser.TryConsume<SequenceStart>(out var seqStart))
         {
             var items = new List<YamlTreeNode>();
-            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, file));
+            while (!parser.TryConsume<SequenceEnd>(out _)) items.Add(ReadNode(parser, file, $"{path}[{items.Count}]"));
             return new YamlTreeSequence(seqStart.Start, items);
         }
         if (parser.TryConsume<AnchorAlias>(out var alias))
-            throw new HarnessInputException($"{file}:{alias.Start.Line}:{alias.Start.Column}: YAML aliases (*{alias.Value}) are not supported in configs");
+            throw new HarnessInputException($"{file}:{alias.Start.Line}:{alias.Start.Column}: {Describe(path)}: YAML aliases (*{alias.Value}) are not supported in configs");
         var unexpected = parser.Current!;
         throw new HarnessInputException($"{file}:{unexpected.Start.Line}:{unexpected.Start.Column}: unexpected YAML {unexpected.GetType().Name}");
     }
+
+    private static string Describe(string path) => path.Length == 0 ? "(top level)" : path;
 
     private static string OneLine(string s) => s.Replace('\n', ' ').Replace('\r', ' ');
 }

@@ -20,8 +20,11 @@ public sealed class ReplayPlugin(ReplayStrategyConfig config, int seed) : IStrat
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
     {
-        // Stage 1 has nothing to replay, so it trains exactly like naive.
-        _slots = _buffer.Count == 0 ? 0 : Math.Clamp((int)Math.Round(config.ReplayRatio * context.BatchSize), 1, context.BatchSize - 1);
+        // Stage 1 has nothing to replay, so it trains exactly like naive. A positive ratio replays at least one
+        // sample and always leaves one slot for new data (the loader requires batch_size >= 2 with replay).
+        _slots = _buffer.Count == 0 || config.ReplayRatio == 0
+            ? 0
+            : Math.Clamp((int)Math.Round(config.ReplayRatio * context.BatchSize), 1, context.BatchSize - 1);
         _domainIds = context.Domains.Select(d => d.Id).ToList();
     }
 

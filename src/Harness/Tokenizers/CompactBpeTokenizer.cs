@@ -21,7 +21,7 @@ public sealed class CompactBpeTokenizer : ITextTokenizer
     private CompactBpeTokenizer(string encoding, IEnumerable<int> dataRanks)
     {
         _encoding = encoding;
-        _tiktoken = TiktokenTokenizer.CreateForEncoding(encoding);
+        _tiktoken = Create(encoding);
         _rankBytes = TiktokenRanks.Load(encoding);
         foreach (var (rank, bytes) in _rankBytes)
             if (bytes.Length == 1) _byteToRank[bytes[0]] = rank;
@@ -36,7 +36,7 @@ public sealed class CompactBpeTokenizer : ITextTokenizer
     /// <summary>A tokenizer whose compact vocabulary covers every token of <paramref name="texts"/>.</summary>
     public static CompactBpeTokenizer Build(string encoding, IEnumerable<string> texts)
     {
-        var tiktoken = TiktokenTokenizer.CreateForEncoding(encoding);
+        var tiktoken = Create(encoding);
         var seen = new HashSet<int>();
         foreach (var text in texts) seen.UnionWith(tiktoken.EncodeToIds(text));
         return new CompactBpeTokenizer(encoding, seen);
@@ -46,6 +46,10 @@ public sealed class CompactBpeTokenizer : ITextTokenizer
     public static CompactBpeTokenizer FromJson(JsonElement json) =>
         new(json.GetProperty("encoding").GetString()!,
             json.GetProperty("ranks").EnumerateArray().Select(e => e.GetInt32()));
+
+    // gpt2 is a model name to Microsoft.ML.Tokenizers (its encoding is r50k-like), cl100k_base an encoding name.
+    private static TiktokenTokenizer Create(string encoding) =>
+        encoding == "gpt2" ? TiktokenTokenizer.CreateForModel("gpt2") : TiktokenTokenizer.CreateForEncoding(encoding);
 
     /// <inheritdoc />
     public int VocabSize => _compactToRank.Length + ITextTokenizer.SpecialCount;

@@ -33,7 +33,7 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
 
         var directory = RunDirectory.Create(outDirectory, config, ResultsRoot);
         using var log = new RunLog(console, interactive);
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(config));
+        AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(loaded.Resolved()));
         AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), prepared.Tokenizer.ToJson());
         log.AttachFile(Path.Combine(directory, "train.log"));
         log.Line($"run {config.Name} seed {config.Seed} on {device.type} into {directory}");

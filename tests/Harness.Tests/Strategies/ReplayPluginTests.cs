@@ -1,0 +1,113 @@
+using System.Text.Json.Nodes;
+using Harness.Config;
+using Harness.Data;
+using Harness.Models;
+using Harness.Strategies;
+using Harness.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Tests.Strategies;
+
+[Collection(TorchCollection.Name)]
+public sealed class ReplayPluginTests : IDisposable
+{
+    private static readonly DomainData[] Domains =
+    [
+        new("math", [new QaPair("1+1", "2")], [new QaPair("1+1", "2")], []),
+        new("words", [new QaPair("stone", "enots")], [new QaPair("stone", "enots")], []),
+    ];
+
+    private static readonly TrainingSample[] MathSamples =
+        Enumerable.Range(0, 20).Select(i => new TrainingSample([1, 10 + i, 2, 50, 3], 3, 0)).ToArray();
+
+    private readonly GptModel _model;
+
+    public ReplayPluginTests()
+    {
+        torch.manual_seed(0);
+        _model = new GptModel(new ModelConfig { DModel = 8, Layers = 1, Heads = 1, Context = 8 }, 64);
+    }
+
+    public void Dispose() => _model.Dispose();
+
+    private StageContext Stage(int index, int batchSize) =>
+        new(index, 2, new TrainingStage(Domains[index].Id, [index], MathSamples, 1), _model, CPU, batchSize, Domains,
+            StableRandom.For(0, $"stage:{index}"));
+
+    /// <summary>A replay plugin that has trained stage 1 on the 20 math samples.</summary>
+    private static ReplayPlugin AfterFirstStage(ReplayPlugin plugin, StageContext first)
+    {
+        plugin.OnStageStart(first);
+        foreach (var chunk in MathSamples.Chunk(4)) plugin.OnStepEnd(first, chunk);
+        ((IStrategyPlugin)plugin).OnStageEnd(first); // a default (no-op) hook, called as the Trainer does
+        return plugin;
+    }
+
+    [Fact]
+    public void ReservedSlots_FirstStage_IsZero()
+    {
+        // Given an empty buffer at stage 1
+        var plugin = new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, ReplayRatio = 0.25 }, seed: 0);
+        var first = Stage(0, 8);
+
+        // When
+        plugin.OnStageStart(first);
+
+        // Then stage 1 trains like naive
+        Assert.Equal(0, plugin.ReservedSlots(first));
+        var batch = new List<TrainingSample>();
+        plugin.ComposeBatch(first, batch);
+        Assert.Empty(batch);
+    }
+
+    [Fact]
+    public void ComposeBatch_SecondStage_AddsReplayRatioOfTheBatchFromTheBuffer()
+    {
+        // Given a buffer of 8 filled in stage 1, and stage 2 with batch 8 at ratio 0.25
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, ReplayRatio = 0.25 }, 0), Stage(0, 8));
+        var second = Stage(1, 8);
+        plugin.OnStageStart(second);
+
+        // When
+        var batch = new List<TrainingSample>();
+        plugin.ComposeBatch(second, batch);
+
+        // Then 2 of 8 slots are replayed stage-1 samples
+        Assert.Equal(2, plugin.ReservedSlots(second));
+        Assert.Equal(2, batch.Count);
+        Assert.All(batch, s => Assert.Contains(s, MathSamples));
+    }
+
+    [Fact]
+    public void Report_AfterFirstStage_DescribesTheBuffer()
+    {
+        // Given 20 samples of 5 tokens offered to a buffer of 8
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8 }, 0), Stage(0, 8));
+
+        // When
+        var report = new JsonObject();
+        plugin.Report(report);
+
+        // Then
+        var replay = report["replay"]!;
+        Assert.Equal(8, replay["buffer_count"]!.GetValue<int>());
+        Assert.Equal(8 * 5 * sizeof(int), replay["buffer_bytes"]!.GetValue<long>());
+        Assert.Equal(20, replay["samples_seen"]!.GetValue<long>());
+        Assert.Equal(8, replay["per_domain"]!["math"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public void ReservedSlots_ReplayRatioZero_IsZero()
+    {
+        // Given replay_ratio 0 and a filled buffer
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, ReplayRatio = 0 }, 0), Stage(0, 8));
+        var second = Stage(1, 8);
+
+        // When
+        plugin.OnStageStart(second);
+
+        // Then no slot is taken from the new data
+        Assert.Equal(0, plugin.ReservedSlots(second));
+    }
+}
