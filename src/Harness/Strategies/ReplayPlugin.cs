@@ -7,13 +7,15 @@ namespace Harness.Strategies;
 
 /// <summary>
 /// Experience replay (Chaudhry et al. 2019, "On Tiny Episodic Memories in Continual Learning"; Rolnick et al. 2019):
-/// every new sample trained on is offered to a bounded <see cref="ReservoirBuffer"/>, and once the buffer holds
-/// samples, a share <c>replay_ratio</c> of each batch is drawn from it instead of from the new domain.
+/// every new sample is offered to a bounded <see cref="ReservoirBuffer"/> once, the first time it is trained on (so
+/// later epochs do not fill the buffer with copies), and once the buffer holds samples, a share <c>replay_ratio</c> of
+/// each batch is drawn from it instead of from the new domain.
 /// </summary>
 public sealed class ReplayPlugin(ReplayStrategyConfig config, int seed) : IStrategyPlugin
 {
     private readonly ReservoirBuffer _buffer = new(config.BufferSize, StableRandom.For(seed, "replay:reservoir"));
     private readonly StableRandom _draw = StableRandom.For(seed, "replay:draw");
+    private readonly HashSet<TrainingSample> _offered = new(ReferenceEqualityComparer.Instance);
     private int _slots;
     private IReadOnlyList<string> _domainIds = [];
 
@@ -38,7 +40,8 @@ public sealed class ReplayPlugin(ReplayStrategyConfig config, int seed) : IStrat
     /// <inheritdoc />
     public void OnStepEnd(StageContext context, IReadOnlyList<TrainingSample> newSamples)
     {
-        foreach (var sample in newSamples) _buffer.Offer(sample);
+        foreach (var sample in newSamples)
+            if (_offered.Add(sample)) _buffer.Offer(sample);
     }
 
     /// <inheritdoc />

@@ -7,6 +7,7 @@ using Harness.Models;
 using Harness.Strategies;
 using Harness.Tokenizers;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Harness.Training;
 
@@ -40,6 +41,22 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
         log.Line($"curriculum: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train, {d.Test.Count} test)"))}; " +
                  $"strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}");
 
+        try
+        {
+            Train(config, prepared, device, directory, log, clock);
+        }
+        catch (Exception e)
+        {
+            // The log keeps why a run stopped; metrics.json (written only on success) is absent, so the folder never
+            // passes for a finished run.
+            log.Line($"failed after {clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
+            throw;
+        }
+        return directory;
+    }
+
+    private void Train(ExperimentConfig config, PreparedRun prepared, Device device, string directory, RunLog log, Stopwatch clock)
+    {
         torch.manual_seed(config.Seed);
         using var model = new GptModel(config.Model, prepared.Tokenizer.VocabSize);
         model.to(device);
@@ -60,6 +77,5 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
         RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
         log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
         console.WriteLine(RunOutputs.Summary(result.ExactMatch));
-        return directory;
     }
 }

@@ -45,6 +45,22 @@ public sealed class ReplayPluginTests : IDisposable
     }
 
     [Fact]
+    public void OnStepEnd_SameSamplesInALaterEpoch_AreOfferedOnlyOnce()
+    {
+        // Given stage 1 trained one epoch over the 20 math samples
+        var first = Stage(0, 8);
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, ReplayRatio = 0.25 }, 0), first);
+
+        // When a second epoch shows the same samples again
+        foreach (var chunk in MathSamples.Chunk(4)) plugin.OnStepEnd(first, chunk);
+
+        // Then the reservoir has seen 20 samples, not 40, so it cannot hold copies of one sample
+        var report = new JsonObject();
+        plugin.Report(report);
+        Assert.Equal(20, report["replay"]!["samples_seen"]!.GetValue<long>());
+    }
+
+    [Fact]
     public void ReservedSlots_FirstStage_IsZero()
     {
         // Given an empty buffer at stage 1
