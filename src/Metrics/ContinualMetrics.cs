@@ -182,6 +182,9 @@ public static class ContinualMetrics
     /// <summary>
     /// True for T + 1 rows with T ≥ 2 (the layout where BWT, FWT and forgetting are defined).
     /// </summary>
+    /// <summary>The stage label of a joint run's single stage.</summary>
+    public const string JointStage = "joint";
+
     private static bool IsMultiStageSequential(AccuracyMatrix m) => !IsJoint(m) && m.Columns >= 2;
 
     /// <summary>
@@ -197,15 +200,15 @@ public static class ContinualMetrics
             return false;
         }
 
-        if (m.Rows == 2)
+        // A 2-row matrix is joint only if its stage says so: a sequential run cut short after stage 1 also has 2 rows.
+        if (m.Rows == 2 && m.Stages[1] == JointStage)
         {
             return true;
         }
 
         throw new ArgumentException(
-            $"An accuracy matrix with {m.Columns} domains must have {m.Columns + 1} rows (initial + one stage per "
-            + $"domain) or 2 rows (initial + one joint stage); this one has {m.Rows} "
-            + $"({string.Join(", ", m.Stages)}).",
-            nameof(m));
+            $"an accuracy matrix with {m.Columns} domains must have {m.Columns + 1} rows (initial + one stage per "
+            + $"domain) or 2 rows (initial + one stage named '{JointStage}'); this one has {m.Rows} "
+            + $"({string.Join(", ", m.Stages)})");
     }
 }

@@ -277,6 +277,17 @@ public sealed class ContinualMetricsTests
     }
 
     [Fact]
+    public void Compute_TwoRowsWhoseStageIsADomain_ThrowsInsteadOfScoringAsJoint()
+    {
+        // Given a 3-domain run cut short after its first stage: 2 rows, but not a joint run
+        AccuracyMatrix m = new(Curriculum, ["initial", "poetry"], new[,] { { 0.0, 0.0, 0.0 }, { 0.9, 0.1, 0.0 } });
+
+        // When / Then it is refused, naming the joint stage label it lacks
+        var ex = Assert.Throws<ArgumentException>(() => ContinualMetrics.Compute(m));
+        Assert.Contains("'joint'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Acc_TooManyRows_ThrowsArgumentException()
     {
         // Given two domains but four rows

@@ -9,14 +9,18 @@ namespace Harness.Cli;
 /// The command line: <c>CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
 /// <c>validate CONFIG</c>, <c>metrics CSV</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
 /// </summary>
-public static class HarnessCli
+internal static class HarnessCli
 {
-    /// <summary>Usage text shown by --help and after a command-line error.</summary>
+    /// <summary>Usage text shown by --help.</summary>
     public const string Usage = """
         usage: ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
                ./run.sh validate CONFIG
                ./run.sh metrics ACCURACY_MATRIX.csv
+               ./run.sh test
+        exit codes: 0 success, 2 bad input (config, data, command line), 1 anything else
         """;
+
+    private const string SeeHelp = "see ./run.sh --help";
 
     /// <summary>Runs the command in <paramref name="args"/>; returns the process exit code.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
@@ -28,7 +32,7 @@ public static class HarnessCli
                 [] or ["-h" or "--help" or "help"] => Help(stdout),
                 ["validate", var path] => Validate(path, stdout),
                 ["metrics", var csv] => Metrics(csv, stdout),
-                ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file\n{Usage}"),
+                ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file ({SeeHelp})"),
                 ["run", .. var rest] => Train(rest, stdout, interactive),
                 _ => Train(args, stdout, interactive),
             };
@@ -56,7 +60,7 @@ public static class HarnessCli
     {
         var loaded = ConfigLoader.Load(path);
         var prepared = PreparedRun.Prepare(loaded);
-        stdout.WriteLine($"{path}: ok: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count}/{d.Test.Count})"))}; " +
+        stdout.WriteLine($"{path}: ok: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train/{d.Test.Count} test/{d.Heldout.Count} held-out)"))}; " +
                          $"strategies {string.Join(", ", loaded.Config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}");
         return 0;
     }
@@ -84,7 +88,9 @@ public static class HarnessCli
         int? seed = null;
         for (int i = 0; i < args.Length; i++)
         {
-            string Value() => i + 1 < args.Length ? args[++i] : throw new HarnessInputException($"{args[i]} needs a value\n{Usage}");
+            string Value() => i + 1 < args.Length && args[i + 1].Length > 0
+                ? args[++i]
+                : throw new HarnessInputException($"{args[i]} needs a value ({SeeHelp})");
             switch (args[i])
             {
                 case "--out": outDirectory = Value(); break;
@@ -99,14 +105,16 @@ public static class HarnessCli
                         ? s : throw new HarnessInputException($"--seed {text}: expected a non-negative integer");
                     break;
                 case var option when option.StartsWith('-'):
-                    throw new HarnessInputException($"unknown option {option}\n{Usage}");
+                    throw new HarnessInputException($"unknown option {option} ({SeeHelp})");
                 default:
-                    if (config is not null) throw new HarnessInputException($"more than one config given ({config}, {args[i]})\n{Usage}");
+                    if (config is not null) throw new HarnessInputException($"more than one config given ({config}, {args[i]}; {SeeHelp})");
                     config = args[i];
+                    if (!File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
+                        throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, test) nor a config file ({SeeHelp})");
                     break;
             }
         }
-        if (config is null) throw new HarnessInputException($"no config given\n{Usage}");
+        if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");
         var loaded = ConfigLoader.Load(config).WithOverrides(seed, device);
         new ExperimentRunner(stdout, interactive) { CacheDirectory = cacheDirectory }.Run(loaded, outDirectory);
         return 0;

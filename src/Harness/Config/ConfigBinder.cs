@@ -10,7 +10,7 @@ namespace Harness.Config;
 /// wrong types, missing required keys and out-of-range values are errors that name file:line:col and the key path.
 /// Positions of every bound key are kept in <see cref="ConfigPositions"/> for checks that run after binding.
 /// </summary>
-public sealed class ConfigBinder(string file)
+internal sealed class ConfigBinder(string file)
 {
     /// <summary>Where each bound key was found, for later cross-field checks.</summary>
     public ConfigPositions Positions { get; } = new(file);
@@ -75,7 +75,9 @@ public sealed class ConfigBinder(string file)
             var keyPath = path.Length == 0 ? key.Value : $"{path}.{key.Value}";
             if (key.Value == "type" && type.GetCustomAttribute<ConfigVariantAttribute>() is not null) continue;
             if (!properties.TryGetValue(key.Value, out var property))
-                throw Error(key, keyPath, $"unknown key; expected one of: {string.Join(", ", properties.Keys.Order())}");
+                throw Error(key, keyPath, properties.Count == 0
+                    ? "unknown key; this section takes no options"
+                    : $"unknown key; expected one of: {string.Join(", ", properties.Keys.Order())}");
             var bound = BindValue(property.PropertyType, value, keyPath);
             Check(property, bound, value, keyPath);
             property.SetValue(instance, bound);

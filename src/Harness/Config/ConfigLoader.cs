@@ -8,7 +8,7 @@ namespace Harness.Config;
 /// one key (unique domain ids, data files that exist, strategy combinations). Every error is a
 /// <see cref="HarnessInputException"/> naming file:line:col and the key path.
 /// </summary>
-public static partial class ConfigLoader
+internal static partial class ConfigLoader
 {
     /// <summary>Loads and validates <paramref name="path"/>.</summary>
     public static LoadedConfig Load(string path)

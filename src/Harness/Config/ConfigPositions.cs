@@ -7,7 +7,7 @@ namespace Harness.Config;
 /// Remembers where each bound config key came from (key path and file position), so checks that run after binding
 /// (a data file that does not exist, an impossible strategy combination) can still name file:line:col and the key.
 /// </summary>
-public sealed class ConfigPositions(string file)
+internal sealed class ConfigPositions(string file)
 {
     private readonly ConditionalWeakTable<object, Dictionary<string, (string Path, Mark Mark)>> _table = new();
 

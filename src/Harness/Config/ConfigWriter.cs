@@ -10,7 +10,7 @@ namespace Harness.Config;
 /// Writes a config record back as YAML with every default filled in (config.resolved.yaml), using the same
 /// snake_case keys the loader reads, so a resolved config loads again to an equal config.
 /// </summary>
-public static class ConfigWriter
+internal static class ConfigWriter
 {
     /// <summary>The YAML text of <paramref name="config"/>.</summary>
     public static string ToYaml(ExperimentConfig config)

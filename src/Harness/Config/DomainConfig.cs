@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>One curriculum domain: question → answer pairs from a source, split deterministically from the seed.</summary>
-public sealed record DomainConfig
+internal sealed record DomainConfig
 {
     /// <summary>Short ASCII id used in tables, plots and file names (math, poetry, history).</summary>
     public required string Id { get; init; }

@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>How each domain is scored before training and after every stage.</summary>
-public sealed record EvaluationConfig
+internal sealed record EvaluationConfig
 {
     /// <summary>Questions decoded at once.</summary>
     [ConfigRange(1, 65536)] public int BatchSize { get; init; } = 128;

@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>One runnable experiment: a curriculum of domains trained in order with the listed strategies.</summary>
-public sealed record ExperimentConfig
+internal sealed record ExperimentConfig
 {
     /// <summary>Names the run; results go to results/&lt;name&gt;/ by default.</summary>
     public required string Name { get; init; }

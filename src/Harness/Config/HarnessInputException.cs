@@ -4,4 +4,4 @@ namespace Harness.Config;
 /// Bad input from the user (config, data, command line): the CLI prints the message on one line and exits 2.
 /// The message already names the place (file:line:col and key path where known).
 /// </summary>
-public sealed class HarnessInputException(string message) : Exception(message);
+internal sealed class HarnessInputException(string message) : Exception(message);

@@ -2,4 +2,4 @@ namespace Harness.Config;
 
 /// <summary>One stage on the union of all domains: the upper bound (no sequence, so nothing to forget).</summary>
 [ConfigVariant("joint")]
-public sealed record JointStrategyConfig : StrategyConfig;
+internal sealed record JointStrategyConfig : StrategyConfig;

@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>The model architecture (nanoGPT-style decoder, or an MLP classifier for image benchmarks).</summary>
-public sealed record ModelConfig
+internal sealed record ModelConfig
 {
     /// <summary>gpt: decoder-only transformer for question → answer text; mlp: classifier (image benchmarks).</summary>
     [ConfigChoice("gpt", "mlp")] public string Type { get; init; } = "gpt";

@@ -4,7 +4,7 @@ namespace Harness.Config;
 /// Pretraining of the base model on general text that is not in the curriculum, before stage 1. The result is cached
 /// under results/.cache/ keyed by a hash of everything that determines it. <c>pretrain: none</c> starts from random weights.
 /// </summary>
-public sealed record PretrainConfig
+internal sealed record PretrainConfig
 {
     /// <summary>builtin (KJV verses + Chinese proverbs shipped in data/pretrain), none, or text:PATH (one passage per line).</summary>
     [ConfigChoice("builtin", "none", "text:")] public string Corpus { get; init; } = "builtin";

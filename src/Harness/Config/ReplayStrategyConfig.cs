@@ -2,7 +2,7 @@ namespace Harness.Config;
 
 /// <summary>Experience replay from a bounded buffer (Chaudhry et al. 2019, "On Tiny Episodic Memories").</summary>
 [ConfigVariant("replay")]
-public sealed record ReplayStrategyConfig : StrategyConfig
+internal sealed record ReplayStrategyConfig : StrategyConfig
 {
     /// <summary>Samples the buffer holds at most.</summary>
     [ConfigRange(1, 10_000_000)] public int BufferSize { get; init; } = 200;

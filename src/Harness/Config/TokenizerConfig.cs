@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>How text becomes token ids.</summary>
-public sealed record TokenizerConfig
+internal sealed record TokenizerConfig
 {
     /// <summary>bpe: tiktoken byte-level BPE compacted to the ids the run's data uses plus all 256 bytes; char: one id per character.</summary>
     [ConfigChoice("bpe", "char")] public string Type { get; init; } = "bpe";

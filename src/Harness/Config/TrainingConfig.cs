@@ -1,7 +1,7 @@
 namespace Harness.Config;
 
 /// <summary>Optimiser and schedule of each stage (a fresh AdamW per stage).</summary>
-public sealed record TrainingConfig
+internal sealed record TrainingConfig
 {
     /// <summary>Samples per step (new plus replayed).</summary>
     [ConfigRange(1, 65536)] public int BatchSize { get; init; } = 64;

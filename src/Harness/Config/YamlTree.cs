@@ -3,25 +3,12 @@ using YamlDotNet.Core.Events;
 
 namespace Harness.Config;
 
-/// <summary>A YAML node with the position it came from, so every error can name file:line:col.</summary>
-public abstract record YamlTreeNode(Mark Start);
-
-/// <summary>A scalar; <see cref="Plain"/> is false for quoted scalars (so "1" stays a string).</summary>
-public sealed record YamlTreeScalar(Mark Start, string Value, bool Plain) : YamlTreeNode(Start);
-
-/// <summary>A mapping in document order; keys are unique (checked while reading).</summary>
-public sealed record YamlTreeMapping(Mark Start, IReadOnlyList<KeyValuePair<YamlTreeScalar, YamlTreeNode>> Entries)
-    : YamlTreeNode(Start);
-
-/// <summary>A sequence.</summary>
-public sealed record YamlTreeSequence(Mark Start, IReadOnlyList<YamlTreeNode> Items) : YamlTreeNode(Start);
-
 /// <summary>
 /// Reads one YAML document into <see cref="YamlTreeNode"/>s straight from the parser's events. Owning this step
 /// (instead of YamlDotNet's object model) gives duplicate-key errors with positions and lets us refuse aliases,
 /// which config files never need and which make "billion laughs" documents possible.
 /// </summary>
-public static class YamlTree
+internal static class YamlTree
 {
     /// <summary>Parses <paramref name="text"/>; errors are <see cref="HarnessInputException"/> naming <paramref name="file"/>.</summary>
     public static YamlTreeNode Parse(string text, string file)
@@ -36,7 +23,10 @@ public static class YamlTree
             var root = ReadNode(parser, file, "");
             parser.Consume<DocumentEnd>();
             if (!parser.Accept<StreamEnd>(out _))
-                throw new HarnessInputException($"{file}: more than one YAML document; a config is one document");
+            {
+                var second = parser.Current!.Start;
+                throw new HarnessInputException($"{file}:{second.Line}:{second.Column}: a second YAML document; a config is one document");
+            }
             return root;
         }
         catch (YamlException e)

@@ -3,7 +3,7 @@ using Harness.Config;
 namespace Harness.Data;
 
 /// <summary>Turns the config's curriculum into split domains, deterministically from the seed.</summary>
-public static class CurriculumLoader
+internal static class CurriculumLoader
 {
     /// <summary>Loads and splits every domain of <paramref name="loaded"/>.</summary>
     public static IReadOnlyList<DomainData> Load(LoadedConfig loaded) =>
@@ -11,20 +11,28 @@ public static class CurriculumLoader
 
     private static DomainData LoadDomain(LoadedConfig loaded, DomainConfig domain)
     {
-        var all = ReadSource(loaded, domain).ToList();
-        var distinct = all.DistinctBy(p => p.Prompt).ToList();
-        int needed = domain.TrainSize + domain.HeldoutSize;
-        if (needed > distinct.Count)
-            throw loaded.Positions.Error(domain, "train_size",
-                $"{domain.Id} has {distinct.Count} distinct pairs, fewer than train_size + heldout_size = {needed}");
+        var distinct = ReadSource(loaded, domain).DistinctBy(p => p.Prompt).ToList();
+        // Pairs with the same key land on the same side of the train/held-out split (see MathFacts.OperandKey).
+        Func<QaPair, string> key = domain.Source == "math" ? MathFacts.OperandKey : p => p.Prompt;
+        var groups = distinct.GroupBy(key).Select(g => g.ToList()).ToList();
+        StableRandom.For(loaded.Config.Seed, "split:" + domain.Id).Shuffle(groups);
 
-        var random = StableRandom.For(loaded.Config.Seed, "split:" + domain.Id);
-        random.Shuffle(distinct);
-        var train = distinct.Take(domain.TrainSize).ToList();
-        var heldout = distinct.Skip(domain.TrainSize).Take(domain.HeldoutSize).ToList();
+        var train = new List<QaPair>();
+        var heldout = new List<QaPair>();
+        foreach (var group in groups)
+        {
+            var side = train.Count < domain.TrainSize ? train : heldout;
+            int room = side == train ? domain.TrainSize - train.Count : domain.HeldoutSize - heldout.Count;
+            if (room <= 0) break;
+            side.AddRange(group.Take(room)); // the rest of a cut group is used nowhere, so nothing leaks
+        }
+        if (train.Count < domain.TrainSize || heldout.Count < domain.HeldoutSize)
+            throw loaded.Positions.Error(domain, "train_size",
+                $"{domain.Id} has {distinct.Count} distinct pairs, too few for train_size {domain.TrainSize} + heldout_size {domain.HeldoutSize}");
+
         var recall = train.ToList();
         StableRandom.For(loaded.Config.Seed, "recall:" + domain.Id).Shuffle(recall);
-        return new DomainData(domain.Id, train, recall.Take(domain.TestSize).ToList(), heldout);
+        return new DomainData(domain.Id, train, recall.Take(domain.TestSize).ToList(), heldout, distinct);
     }
 
     private static IReadOnlyList<QaPair> ReadSource(LoadedConfig loaded, DomainConfig domain)

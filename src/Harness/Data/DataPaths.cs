@@ -1,7 +1,7 @@
 namespace Harness.Data;
 
 /// <summary>Where the shipped data lives: data/ beside the binary (copied there by the build).</summary>
-public static class DataPaths
+internal static class DataPaths
 {
     /// <summary>The folder with the built-in domain files and pretraining corpus.</summary>
     public static string Root => Path.Combine(AppContext.BaseDirectory, "data");

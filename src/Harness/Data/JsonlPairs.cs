@@ -5,7 +5,7 @@ using Harness.Config;
 namespace Harness.Data;
 
 /// <summary>Reads <c>{"prompt": ..., "answer": ...}</c> lines; any malformed line is an error naming file:line.</summary>
-public static class JsonlPairs
+internal static class JsonlPairs
 {
     /// <summary>All pairs of <paramref name="path"/>, in file order; blank lines are skipped.</summary>
     public static IReadOnlyList<QaPair> Read(string path)
@@ -48,9 +48,13 @@ public static class JsonlPairs
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
                 throw new HarnessInputException($"{where}: expected an object {{\"prompt\": ..., \"answer\": ...}}");
+            var seen = new HashSet<string>();
             foreach (var property in doc.RootElement.EnumerateObject())
+            {
                 if (property.Name is not ("prompt" or "answer"))
                     throw new HarnessInputException($"{where}: unknown key '{property.Name}' (expected prompt, answer)");
+                if (!seen.Add(property.Name)) throw new HarnessInputException($"{where}: duplicate key '{property.Name}'");
+            }
             return new QaPair(Field(doc.RootElement, "prompt", where), Field(doc.RootElement, "answer", where));
         }
     }
@@ -59,7 +63,15 @@ public static class JsonlPairs
     {
         if (!obj.TryGetProperty(key, out var value)) throw new HarnessInputException($"{where}: missing key '{key}'");
         if (value.ValueKind != JsonValueKind.String) throw new HarnessInputException($"{where}: {key}: expected a string");
-        var s = value.GetString()!;
+        string s;
+        try
+        {
+            s = value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new HarnessInputException($"{where}: {key}: not valid text (an unpaired surrogate escape)");
+        }
         return string.IsNullOrWhiteSpace(s) ? throw new HarnessInputException($"{where}: {key}: must not be empty") : s;
     }
 }

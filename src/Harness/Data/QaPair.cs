@@ -1,4 +1,4 @@
 namespace Harness.Data;
 
 /// <summary>One question → answer pair of a domain.</summary>
-public sealed record QaPair(string Prompt, string Answer);
+internal sealed record QaPair(string Prompt, string Answer);

@@ -4,7 +4,7 @@ namespace Harness.Data;
 /// Seeded randomness that is the same on every machine and .NET version (System.Random with a seed is not
 /// guaranteed to stay so across versions, and string.GetHashCode is randomised per process): splitmix64.
 /// </summary>
-public sealed class StableRandom(ulong seed)
+internal sealed class StableRandom(ulong seed)
 {
     private ulong _state = seed;
 

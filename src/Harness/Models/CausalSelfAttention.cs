@@ -5,8 +5,9 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>Multi-head causal self-attention (Vaswani et al. 2017) with separate q, k, v, o projections (LoRA targets).</summary>
-public sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
 {
+    // Module fields are named as their state_dict keys (TorchSharp uses the field name): q, k, v, o are the LoRA targets.
     private readonly Linear q, k, v, o;
     private readonly Dropout dropout;
     private readonly int _heads;

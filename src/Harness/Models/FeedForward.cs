@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>The transformer's position-wise MLP: up-projection ×4, GELU, down-projection.</summary>
-public sealed class FeedForward : nn.Module<Tensor, Tensor>
+internal sealed class FeedForward : nn.Module<Tensor, Tensor>
 {
+    // Named as their state_dict keys and LoRA targets (TorchSharp uses the field name).
     private readonly Linear mlp_up, mlp_down;
     private readonly Dropout dropout;
 

@@ -10,8 +10,9 @@ namespace Harness.Models;
 /// a final LayerNorm and an output head. The head is deliberately not tied to the token embedding: tied weights let
 /// rows of tokens absent from a stage drift and made a later domain unlearnable in our measurements.
 /// </summary>
-public sealed class GptModel : nn.Module<Tensor, Tensor>
+internal sealed class GptModel : nn.Module<Tensor, Tensor>
 {
+    // Module fields are named as their state_dict keys (TorchSharp uses the field name), nanoGPT style.
     private readonly Embedding tok_emb, pos_emb;
     private readonly Dropout dropout;
     private readonly ModuleList<TransformerBlock> blocks;

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>A plain multilayer perceptron classifier (ReLU hidden layers), the model of the classic MNIST benchmarks.</summary>
-public sealed class MlpClassifier : nn.Module<Tensor, Tensor>
+internal sealed class MlpClassifier : nn.Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
 

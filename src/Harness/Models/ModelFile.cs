@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>Saves module weights atomically: TorchSharp closes the stream it writes, so we write a temporary file and rename it.</summary>
-public static class ModelFile
+internal static class ModelFile
 {
     /// <summary>Writes <paramref name="module"/>'s state to <paramref name="path"/>; the old file stays intact until the new one is complete.</summary>
     public static void Save(nn.Module module, string path)

@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>Pre-norm transformer block: x + attn(ln(x)), then x + mlp(ln(x)).</summary>
-public sealed class TransformerBlock : nn.Module<Tensor, Tensor>
+internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
 {
+    // Named as their state_dict keys (TorchSharp uses the field name).
     private readonly LayerNorm ln_attn, ln_mlp;
     private readonly CausalSelfAttention attn;
     private readonly FeedForward mlp;

@@ -9,7 +9,7 @@ namespace Harness.Strategies;
 /// default; the config's strategy list composes plugins, and hooks run in that order. A plugin returns a batch or a
 /// loss and keeps its own state; it never reaches into another plugin.
 /// </summary>
-public interface IStrategyPlugin
+internal interface IStrategyPlugin
 {
     /// <summary>Reshapes the curriculum into stages (joint training merges them into one).</summary>
     IReadOnlyList<TrainingStage> PlanStages(IReadOnlyList<TrainingStage> stages) => stages;

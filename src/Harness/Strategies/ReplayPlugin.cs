@@ -11,7 +11,7 @@ namespace Harness.Strategies;
 /// later epochs do not fill the buffer with copies), and once the buffer holds samples, a share <c>replay_ratio</c> of
 /// each batch is drawn from it instead of from the new domain.
 /// </summary>
-public sealed class ReplayPlugin(ReplayStrategyConfig config, int seed) : IStrategyPlugin
+internal sealed class ReplayPlugin(ReplayStrategyConfig config, int seed) : IStrategyPlugin
 {
     private readonly ReservoirBuffer _buffer = new(config.BufferSize, StableRandom.For(seed, "replay:reservoir"));
     private readonly StableRandom _draw = StableRandom.For(seed, "replay:draw");

@@ -8,7 +8,7 @@ namespace Harness.Strategies;
 /// (Vitter 1985, "Random Sampling with a Reservoir"). After n offers each offered sample is kept with probability
 /// capacity / n. Samples are kept as token ids, never as tensors.
 /// </summary>
-public sealed class ReservoirBuffer(int capacity, StableRandom random)
+internal sealed class ReservoirBuffer(int capacity, StableRandom random)
 {
     private readonly List<TrainingSample> _items = new(capacity);
 

@@ -3,7 +3,7 @@ using Harness.Config;
 namespace Harness.Strategies;
 
 /// <summary>Makes the plugins of a config's strategy list, in order.</summary>
-public static class StrategyFactory
+internal static class StrategyFactory
 {
     /// <summary>One plugin per entry of <c>strategies:</c>.</summary>
     public static IReadOnlyList<IStrategyPlugin> Create(ExperimentConfig config) =>

@@ -7,7 +7,7 @@ namespace Harness.Tokenizers;
 /// One id per Unicode character seen in the run's data (markers first, then an unknown-character id, then the
 /// characters in code-point order). Simple and exact for short answers; unseen characters map to the unknown id.
 /// </summary>
-public sealed class CharTokenizer : ITextTokenizer
+internal sealed class CharTokenizer : ITextTokenizer
 {
     private const int Unknown = ITextTokenizer.SpecialCount;
     private readonly string[] _chars;

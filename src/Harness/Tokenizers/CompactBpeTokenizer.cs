@@ -9,7 +9,7 @@ namespace Harness.Tokenizers;
 /// the run's data plus every single-byte token, so the embedding stays small and any text stays encodable: a token
 /// outside the compact set is spelled out byte by byte. Compact ids: 4 markers, 256 bytes, then the data's tokens.
 /// </summary>
-public sealed class CompactBpeTokenizer : ITextTokenizer
+internal sealed class CompactBpeTokenizer : ITextTokenizer
 {
     private readonly string _encoding;
     private readonly TiktokenTokenizer _tiktoken;

@@ -1,7 +1,7 @@
 namespace Harness.Tokenizers;
 
 /// <summary>Text ↔ compact token ids, with four reserved markers at ids 0-3.</summary>
-public interface ITextTokenizer
+internal interface ITextTokenizer
 {
     /// <summary>Padding (never predicted, never attended to by real positions).</summary>
     const int Pad = 0;

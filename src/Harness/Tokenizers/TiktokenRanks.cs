@@ -7,7 +7,7 @@ namespace Harness.Tokenizers;
 /// The byte sequence of every token of a tiktoken encoding, read from the Microsoft.ML.Tokenizers data package
 /// (the tokenizer itself does not expose its vocabulary; we need it to find the single-byte tokens and to decode).
 /// </summary>
-public static class TiktokenRanks
+internal static class TiktokenRanks
 {
     /// <summary>rank → token bytes of <paramref name="encoding"/> (cl100k_base or gpt2).</summary>
     public static IReadOnlyDictionary<int, byte[]> Load(string encoding)

@@ -4,7 +4,7 @@ using Harness.Config;
 namespace Harness.Tokenizers;
 
 /// <summary>Builds the configured tokenizer over a run's texts, or reloads a saved one.</summary>
-public static class TokenizerFactory
+internal static class TokenizerFactory
 {
     /// <summary>A tokenizer covering <paramref name="texts"/> (curriculum and pretraining corpus).</summary>
     public static ITextTokenizer Build(TokenizerConfig config, IEnumerable<string> texts) => config.Type switch

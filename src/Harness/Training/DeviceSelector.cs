@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>Turns the config's device (auto | cpu | cuda) into a torch device; nothing else in Harness names a device.</summary>
-public static class DeviceSelector
+internal static class DeviceSelector
 {
     /// <summary>auto → CUDA when available, else CPU; cuda without a visible GPU is an input error.</summary>
     public static Device Resolve(string requested) => requested switch

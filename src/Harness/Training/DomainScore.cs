@@ -1,4 +1,4 @@
 namespace Harness.Training;
 
 /// <summary>One domain's scores: exact match of the greedy answer (main metric) and teacher-forced answer-token accuracy.</summary>
-public sealed record DomainScore(double ExactMatch, double TokenAccuracy);
+internal sealed record DomainScore(double ExactMatch, double TokenAccuracy);

@@ -6,10 +6,11 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>
-/// Scores a model on question → answer pairs: exact match of the batched greedy decoding (the answer must come out
-/// token for token, then EOS) and, teacher-forced, the share of answer tokens predicted right.
+/// Scores a model on question → answer pairs: exact match of the batched greedy decoding (the decoded text before EOS
+/// must equal the answer) and, teacher-forced, the share of answer tokens predicted right, EOS included (knowing
+/// where the answer ends is part of knowing it).
 /// </summary>
-public sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batchSize, bool tokenAccuracy)
+internal sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batchSize, bool tokenAccuracy)
 {
     /// <summary>Scores <paramref name="pairs"/> of the domain at index <paramref name="domain"/>.</summary>
     public DomainScore Score(GptModel model, IReadOnlyList<QaPair> pairs, int domain, string domainId)
@@ -26,8 +27,9 @@ public sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batch
             foreach (var chunk in samples.Chunk(batchSize))
             {
                 var answers = GreedyAnswers(model, chunk);
+                // Compared as text: "1","98" and "198" are different token paths to the same right answer.
                 for (int i = 0; i < chunk.Length; i++)
-                    if (answers[i].AsSpan().SequenceEqual(AnswerOf(chunk[i]))) exact++;
+                    if (tokenizer.Decode(answers[i]) == tokenizer.Decode(AnswerOf(chunk[i]))) exact++;
                 if (tokenAccuracy)
                 {
                     var (correct, total) = TeacherForcedCounts(model, chunk);
@@ -43,7 +45,7 @@ public sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batch
         }
     }
 
-    /// <summary>The greedy answer to <paramref name="prompt"/>, as text (the `answer` command and tests).</summary>
+    /// <summary>The greedy answer to <paramref name="prompt"/>, as text, at most <paramref name="maxNewTokens"/> tokens.</summary>
     public string Answer(GptModel model, string prompt, int maxNewTokens)
     {
         model.eval();

@@ -15,7 +15,7 @@ namespace Harness.Training;
 /// One run, start to end: resolved config → curriculum → tokenizer → base model (pretrained or cached) →
 /// <see cref="Trainer"/> → outputs in the run directory.
 /// </summary>
-public sealed class ExperimentRunner(TextWriter console, bool interactive)
+internal sealed class ExperimentRunner(TextWriter console, bool interactive)
 {
     /// <summary>Where runs go when --out is not given.</summary>
     public string ResultsRoot { get; init; } = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
@@ -31,6 +31,7 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         var device = DeviceSelector.Resolve(config.Device);
         var prepared = PreparedRun.Prepare(loaded);
+        var cacheDirectory = RunDirectory.CreateCache(CacheDirectory ?? Path.Combine(ResultsRoot, ".cache"));
 
         var directory = RunDirectory.Create(outDirectory, config, ResultsRoot);
         using var log = new RunLog(console, interactive);
@@ -43,7 +44,7 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
 
         try
         {
-            Train(config, prepared, device, directory, log, clock);
+            Train(config, prepared, device, directory, cacheDirectory, log, clock);
         }
         catch (Exception e)
         {
@@ -55,7 +56,8 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
         return directory;
     }
 
-    private void Train(ExperimentConfig config, PreparedRun prepared, Device device, string directory, RunLog log, Stopwatch clock)
+    private void Train(ExperimentConfig config, PreparedRun prepared, Device device, string directory, string cacheDirectory,
+        RunLog log, Stopwatch clock)
     {
         torch.manual_seed(config.Seed);
         using var model = new GptModel(config.Model, prepared.Tokenizer.VocabSize);
@@ -63,7 +65,7 @@ public sealed class ExperimentRunner(TextWriter console, bool interactive)
         log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
         bool cached = false;
         if (config.Pretrain.Enabled)
-            cached = new Pretrainer(config.Pretrain, config, device, log, CacheDirectory ?? Path.Combine(ResultsRoot, ".cache")).Run(model, prepared.Tokenizer, prepared.Corpus);
+            cached = new Pretrainer(config.Pretrain, config, device, log, cacheDirectory).Run(model, prepared.Tokenizer, prepared.Corpus);
         // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
         torch.manual_seed(config.Seed + 1);
 

@@ -1,7 +1,7 @@
 namespace Harness.Training;
 
 /// <summary>Flat at the peak, then a linear decay to <c>minRatio · peak</c> over the last <c>decayFraction</c> of the steps.</summary>
-public static class LearningRateSchedule
+internal static class LearningRateSchedule
 {
     /// <summary>The learning rate of step <paramref name="step"/> (0-based) of <paramref name="totalSteps"/>.</summary>
     public static double At(int step, int totalSteps, double peak, double decayFraction, double minRatio)

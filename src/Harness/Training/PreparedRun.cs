@@ -8,7 +8,7 @@ namespace Harness.Training;
 /// Everything a run needs before any tensor exists: split domains, the pretraining corpus, the tokenizer, and every
 /// pair encoded (so a pair too long for the context fails before training, also under `validate`).
 /// </summary>
-public sealed record PreparedRun(
+internal sealed record PreparedRun(
     IReadOnlyList<DomainData> Domains,
     IReadOnlyList<string> Corpus,
     ITextTokenizer Tokenizer,
@@ -20,8 +20,9 @@ public sealed record PreparedRun(
         var config = loaded.Config;
         var domains = CurriculumLoader.Load(loaded);
         var corpus = Pretrainer.ReadCorpus(config.Pretrain, loaded.BaseDirectory);
-        var texts = domains.SelectMany(d => d.Train.Concat(d.Test).Concat(d.Heldout))
-            .SelectMany(p => new[] { p.Prompt, p.Answer }).Concat(corpus);
+        if (config.Pretrain.Enabled && corpus.Count == 0)
+            throw loaded.Positions.Error(config.Pretrain, "corpus", "the pretraining corpus has no text");
+        var texts = domains.SelectMany(d => d.Pool).SelectMany(p => new[] { p.Prompt, p.Answer }).Concat(corpus);
         var tokenizer = TokenizerFactory.Build(config.Tokenizer, texts);
         var samples = domains.Select((d, i) =>
         {

@@ -15,7 +15,7 @@ namespace Harness.Training;
 /// stage 1 starts from a model that already knows the scripts and common words. The result is cached under
 /// <c>cacheDirectory</c> keyed by a hash of everything that determines it, so later runs load it instead.
 /// </summary>
-public sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory)
+internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory)
 {
     /// <summary>Bumped whenever the pretraining procedure changes, so stale cache entries are never reused.</summary>
     private const int ProcedureVersion = 1;
@@ -27,7 +27,23 @@ public sealed class Pretrainer(PretrainConfig config, ExperimentConfig experimen
         var files = config.Corpus == "builtin"
             ? DataPaths.BuiltinPretrainCorpus
             : [ConfigLoader.ResolvePath(baseDirectory, config.Corpus["text:".Length..])];
-        return files.SelectMany(f => File.ReadLines(f, Encoding.UTF8)).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        return files.SelectMany(ReadLines).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+    }
+
+    private static string[] ReadLines(string path)
+    {
+        try
+        {
+            return File.ReadAllLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
+        }
+        catch (DecoderFallbackException)
+        {
+            throw new HarnessInputException($"{path}: not valid UTF-8");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessInputException($"{path}: cannot read: {e.Message}");
+        }
     }
 
     /// <summary>Pretrains <paramref name="model"/> on <paramref name="corpus"/>, or loads the cached result. Returns whether the cache was used.</summary>

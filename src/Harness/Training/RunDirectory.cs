@@ -4,8 +4,13 @@ using Harness.Config;
 namespace Harness.Training;
 
 /// <summary>Chooses and creates a run's output folder.</summary>
-public static class RunDirectory
+internal static class RunDirectory
 {
+    /// <summary>Creates the pretrained-base cache folder, or fails as bad input before any training.</summary>
+    public static string CreateCache(string path) => File.Exists(path)
+        ? throw new HarnessInputException($"cache folder '{path}' is a file")
+        : CreateOrFail(path);
+
     /// <summary>
     /// <paramref name="requested"/> exactly (--out), else results/&lt;name&gt;/&lt;timestamp&gt;-s&lt;seed&gt;/ with a
     /// suffix if that folder already exists, so two runs never share a folder.
@@ -33,9 +38,9 @@ public static class RunDirectory
             Directory.CreateDirectory(path);
             return path;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new HarnessInputException($"cannot create output folder {path}: {e.Message}");
+            throw new HarnessInputException($"cannot create output folder '{path}': {e.Message}");
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Harness.Training;
 /// Grep-able log lines ("stage 2/3 poetry step 300/420: loss 0.412, 25.1k tok/s") to train.log and the console,
 /// plus a live progress line on a terminal.
 /// </summary>
-public sealed class RunLog(TextWriter console, bool interactive) : IDisposable
+internal sealed class RunLog(TextWriter console, bool interactive) : IDisposable
 {
     private StreamWriter? _file;
     private bool _progressShown;

@@ -11,7 +11,7 @@ using Harness.Metrics.Plots;
 namespace Harness.Training;
 
 /// <summary>Writes a finished run's files: matrices as CSV, metrics.json, the heatmap and the forgetting curves.</summary>
-public static class RunOutputs
+internal static class RunOutputs
 {
     /// <summary>Writes every output of <paramref name="result"/> into <paramref name="directory"/>; returns metrics.json's content.</summary>
     public static JsonObject Write(string directory, ExperimentConfig config, TrainingResult result, string device,

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>What a strategy plugin may look at during a stage. Plugins return batches or losses; they do not mutate this.</summary>
-public sealed record StageContext(
+internal sealed record StageContext(
     int StageIndex,
     int StageCount,
     TrainingStage Stage,

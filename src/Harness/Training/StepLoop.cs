@@ -10,7 +10,7 @@ namespace Harness.Training;
 /// The optimiser loop shared by pretraining and every stage: a fresh AdamW, the flat-then-decay schedule, gradient
 /// clipping, a dispose scope per step, and the loss read from the device only at the logging interval.
 /// </summary>
-public sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training)
+internal sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training)
 {
     /// <summary>Tokens trained on so far, for throughput.</summary>
     public long Tokens { get; private set; }
@@ -31,8 +31,8 @@ public sealed class StepLoop(GptModel model, Device device, RunLog log, Training
         var parameters = model.parameters().Where(p => p.requires_grad).ToList();
         using var optimizer = optim.AdamW(parameters, peakLr, 0.9, 0.999, training.AdamEps, training.WeightDecay);
         var clock = Stopwatch.StartNew();
-        long tokensAtLog = 0;
-        double secondsAtLog = 0;
+        long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
+        double secondsAtLog = Seconds;
         model.train();
         for (int step = 0; step < totalSteps; step++)
         {

@@ -14,7 +14,7 @@ namespace Harness.Training;
 /// stage, each batch is the stage's new data plus what plugins add, the loss is cross-entropy plus plugin terms, the
 /// optimiser steps, plugins see the step; at the stage's end every domain is evaluated again (one matrix row).
 /// </summary>
-public sealed class Trainer(
+internal sealed class Trainer(
     GptModel model,
     Device device,
     IReadOnlyList<IStrategyPlugin> plugins,
@@ -30,7 +30,7 @@ public sealed class Trainer(
             .ToList();
         foreach (var plugin in plugins) stages = plugin.PlanStages(stages);
 
-        var rows = new MatrixRows(domains);
+        var rows = new EvaluationRows(domains);
         EvaluateRow(rows, domains, AccuracyMatrix.InitialStage, "before training");
         var loop = new StepLoop(model, device, log, config.Training);
         var batchOrder = StableRandom.For(config.Seed, "batches");
@@ -84,7 +84,7 @@ public sealed class Trainer(
         });
     }
 
-    private void EvaluateRow(MatrixRows rows, IReadOnlyList<DomainData> domains, string label, string when)
+    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, string label, string when)
     {
         var clock = Stopwatch.StartNew();
         var exact = new double[domains.Count];
@@ -100,40 +100,5 @@ public sealed class Trainer(
         rows.Add(label, exact, tokens, heldout);
         var scores = string.Join(", ", domains.Select((d, j) => string.Create(CultureInfo.InvariantCulture, $"{d.Id} {exact[j]:F2}")));
         log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {scores} ({clock.Elapsed.TotalSeconds:F1} s)"));
-    }
-
-    /// <summary>Accumulates evaluation rows into the run's matrices.</summary>
-    private sealed class MatrixRows(IReadOnlyList<DomainData> domains)
-    {
-        private readonly List<string> _labels = [];
-        private readonly List<double[]> _exact = [], _tokens = [], _heldout = [];
-
-        public void Add(string label, double[] exact, double[] tokens, double[] heldout)
-        {
-            _labels.Add(label);
-            _exact.Add(exact);
-            _tokens.Add(tokens);
-            _heldout.Add(heldout);
-        }
-
-        public AccuracyMatrix Exact() => Build(_exact, domains.Select(d => d.Id).ToList(), Enumerable.Range(0, domains.Count).ToList());
-
-        public AccuracyMatrix? Tokens() =>
-            _tokens.Any(r => r.Any(double.IsNaN)) ? null : Build(_tokens, domains.Select(d => d.Id).ToList(), Enumerable.Range(0, domains.Count).ToList());
-
-        public AccuracyMatrix? Heldout()
-        {
-            var columns = Enumerable.Range(0, domains.Count).Where(j => domains[j].Heldout.Count > 0).ToList();
-            return columns.Count == 0 ? null : Build(_heldout, columns.Select(j => domains[j].Id).ToList(), columns);
-        }
-
-        private AccuracyMatrix Build(List<double[]> rows, IReadOnlyList<string> ids, IReadOnlyList<int> columns)
-        {
-            var values = new double[rows.Count, columns.Count];
-            for (int r = 0; r < rows.Count; r++)
-            for (int c = 0; c < columns.Count; c++)
-                values[r, c] = rows[r][columns[c]];
-            return new AccuracyMatrix(ids, _labels, values);
-        }
     }
 }

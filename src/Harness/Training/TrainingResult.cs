@@ -3,7 +3,7 @@ using Harness.Metrics;
 namespace Harness.Training;
 
 /// <summary>What a curriculum run measured: the accuracy matrices and the throughput of its training steps.</summary>
-public sealed record TrainingResult(
+internal sealed record TrainingResult(
     AccuracyMatrix ExactMatch,
     AccuracyMatrix? TokenAccuracy,
     AccuracyMatrix? Heldout,

@@ -8,7 +8,7 @@ namespace Harness.Training;
 /// A sample as token ids (what replay buffers store, not tensors): [BOS] prompt [SEP] answer [EOS].
 /// The loss covers the positions from <see cref="AnswerStart"/> on (answer and EOS); pretraining text has AnswerStart 1.
 /// </summary>
-public sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
+internal sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
 {
     /// <summary>Encodes a question → answer pair of domain <paramref name="domain"/>; it must fit <paramref name="context"/>.</summary>
     public static TrainingSample FromPair(QaPair pair, int domain, ITextTokenizer tokenizer, int context, string domainId)

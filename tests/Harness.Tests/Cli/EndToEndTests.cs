@@ -272,7 +272,7 @@ public sealed class EndToEndTests(EndToEndFixture runs) : IClassFixture<EndToEnd
 
         // Then
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("ok: math (24/8) -> words (24/8)", result.Stdout);
+        Assert.Contains("ok: math (24 train/8 test/8 held-out) -> words (24 train/8 test/0 held-out)", result.Stdout);
         Assert.Contains("strategies replay", result.Stdout);
     }
 
@@ -288,10 +288,40 @@ public sealed class EndToEndTests(EndToEndFixture runs) : IClassFixture<EndToEnd
     }
 
     [Fact]
-    public void Run_TinyConfig_FinishesQuickly()
+    public void Run_EmptyOut_ExitsTwoWithOneLine()
     {
-        // The suite's budget relies on the tiny config staying tiny (first run includes pretraining)
-        Assert.True(runs.First.Seconds < 60, $"first run took {runs.First.Seconds:F1} s");
-        Assert.True(runs.Second.Seconds < 60, $"second run took {runs.Second.Seconds:F1} s");
+        // When --out is given an empty string
+        var result = CliResult.Run(runs.ConfigPath, "--out", "", "--cache-dir", runs.CacheDirectory);
+
+        // Then
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("error: --out needs a value", Assert.Single(result.StderrLines));
+    }
+
+    [Fact]
+    public void Run_CacheDirIsAFile_ExitsTwoBeforeAnyRunFolder()
+    {
+        // Given a cache path that is a file
+        var cacheFile = runs.WriteConfig("not-a-folder", "x");
+        var outDirectory = Path.Combine(Path.GetDirectoryName(cacheFile)!, "never-created");
+
+        // When
+        var result = CliResult.Run(runs.ConfigPath, "--out", outDirectory, "--cache-dir", cacheFile);
+
+        // Then it fails as bad input before training or creating the run folder
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a file", Assert.Single(result.StderrLines));
+        Assert.False(Directory.Exists(outDirectory));
+    }
+
+    [Fact]
+    public void Run_UnknownVerb_ExitsTwoNamingIt()
+    {
+        // When a mistyped command is given
+        var result = CliResult.Run("valdiate", "configs/replay.yaml");
+
+        // Then the message says what it is not, on one line
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("'valdiate' is neither a command", Assert.Single(result.StderrLines));
     }
 }

@@ -46,6 +46,55 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Validate_OptionOnNaive_SaysItTakesNoOptions()
+    {
+        // Given naive with an option it does not have, on line 5
+        var (result, path) = Validate("""
+            name: tiny
+            curriculum:
+              - {id: math, source: math}
+            strategies:
+              - {type: naive, buffer_size: 3}
+            """);
+
+        // Then
+        var line = AssertInputError(result, $"{path}:5:19: strategies[0].buffer_size: unknown key");
+        Assert.Contains("takes no options", line);
+    }
+
+    [Fact]
+    public void Validate_SecondYamlDocument_ExitsTwoAtItsStart()
+    {
+        // Given a second document after ---
+        var (result, path) = Validate("""
+            name: tiny
+            curriculum:
+              - {id: math, source: math}
+            ---
+            name: other
+            """);
+
+        // Then
+        AssertInputError(result, $"{path}:4:1: a second YAML document");
+    }
+
+    [Fact]
+    public void Validate_EmptyPretrainingCorpus_ExitsTwoNamingCorpus()
+    {
+        // Given a text: corpus with only blank lines
+        _dir.Write("empty.txt", "\n  \n");
+        var (result, path) = Validate("""
+            name: tiny
+            pretrain: {corpus: "text:empty.txt"}
+            curriculum:
+              - {id: math, source: math}
+            """);
+
+        // Then it is refused when the config loads, not after a run folder exists
+        AssertInputError(result, $"{path}:2:12: pretrain.corpus: the pretraining corpus has no text");
+    }
+
+    [Fact]
     public void Validate_UnknownNestedKey_ExitsTwoWithDottedPath()
     {
         // Given model.d_modle (a typo of d_model) on line 3, indented by two

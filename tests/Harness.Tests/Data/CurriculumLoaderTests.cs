@@ -19,6 +19,37 @@ public sealed class CurriculumLoaderTests : IDisposable
         """, _dir.File("split.yaml"));
 
     [Fact]
+    public void Load_MathHeldout_SharesNoOperandPairWithTraining()
+    {
+        // Given math with a large held-out split, where 3+5 in training would give away 5+3 held out
+        var loaded = ConfigLoader.Parse("""
+            name: split
+            curriculum:
+              - {id: math, source: math, train_size: 2000, test_size: 10, heldout_size: 2000}
+            """, _dir.File("operands.yaml"));
+
+        // When
+        var domain = CurriculumLoader.Load(loaded).Single();
+
+        // Then no unordered operand pair is on both sides
+        var trained = domain.Train.Select(MathFacts.OperandKey).ToHashSet();
+        Assert.Equal(2000, domain.Heldout.Count);
+        Assert.DoesNotContain(domain.Heldout, p => trained.Contains(MathFacts.OperandKey(p)));
+    }
+
+    [Fact]
+    public void Load_OtherSeed_PoolIsTheSame()
+    {
+        // Given two seeds, whose splits differ
+        var a = CurriculumLoader.Load(Config(seed: 3)).Single();
+        var b = CurriculumLoader.Load(Config(seed: 4)).Single();
+
+        // Then the pool the vocabulary is built from does not depend on the seed
+        Assert.Equal(a.Pool, b.Pool);
+        Assert.Equal(MathFacts.All().Count, a.Pool.Count);
+    }
+
+    [Fact]
     public void Load_SameSeed_GivesSameSplit()
     {
         // Given the same config loaded twice

@@ -42,6 +42,32 @@ public sealed class JsonlPairsTests : IDisposable
     }
 
     [Fact]
+    public void Read_DuplicateKey_ThrowsNamingLineAndKey()
+    {
+        // Given line 1 with answer twice (the JSON parser alone would keep one silently)
+        var path = Write("{\"prompt\": \"a\", \"answer\": \"b\", \"answer\": \"c\"}\n");
+
+        // When
+        var error = Assert.Throws<HarnessInputException>(() => JsonlPairs.Read(path));
+
+        // Then
+        Assert.Equal($"{path}:1: duplicate key 'answer'", error.Message);
+    }
+
+    [Fact]
+    public void Read_UnpairedSurrogateEscape_ThrowsNamingLineAndKey()
+    {
+        // Given a prompt that is half of a UTF-16 surrogate pair, valid JSON but not valid text
+        var path = Write("{\"prompt\": \"a\", \"answer\": \"b\"}\n{\"prompt\": \"\\ud800\", \"answer\": \"b\"}\n");
+
+        // When
+        var error = Assert.Throws<HarnessInputException>(() => JsonlPairs.Read(path));
+
+        // Then
+        Assert.StartsWith($"{path}:2: prompt: not valid text", error.Message);
+    }
+
+    [Fact]
     public void Read_MissingAnswer_ThrowsNamingKey()
     {
         // Given a line without answer

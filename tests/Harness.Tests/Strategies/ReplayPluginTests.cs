@@ -14,8 +14,8 @@ public sealed class ReplayPluginTests : IDisposable
 {
     private static readonly DomainData[] Domains =
     [
-        new("math", [new QaPair("1+1", "2")], [new QaPair("1+1", "2")], []),
-        new("words", [new QaPair("stone", "enots")], [new QaPair("stone", "enots")], []),
+        new("math", [new QaPair("1+1", "2")], [new QaPair("1+1", "2")], [], [new QaPair("1+1", "2")]),
+        new("words", [new QaPair("stone", "enots")], [new QaPair("stone", "enots")], [], [new QaPair("stone", "enots")]),
     ];
 
     private static readonly TrainingSample[] MathSamples =

@@ -10,8 +10,6 @@ namespace Harness.Tests.Training;
 [Collection(TorchCollection.Name)]
 public sealed class TrainingBatchTests
 {
-    private const long I = TrainingBatch.Ignore;
-
     // [BOS] p p [SEP] a a [EOS] and [BOS] p [SEP] a [EOS]: answers start at 4 and 3.
     private static readonly TrainingSample Long = new([1, 10, 11, 2, 20, 21, 3], 4, 0);
     private static readonly TrainingSample Short = new([1, 12, 2, 22, 3], 3, 1);
@@ -29,25 +27,12 @@ public sealed class TrainingBatchTests
     }
 
     [Fact]
-    public void Constructor_TwoSamples_TargetsAreNextAnswerTokensAndIgnoreElsewhere()
-    {
-        // When
-        using var batch = new TrainingBatch([Long, Short], CPU);
-
-        // Then only positions whose next token is in the answer (or EOS) have a target, and it is that next token
-        Assert.Equal(
-            [I, I, I, 20, 21, 3,
-             I, I, 22, 3, I, I],
-            batch.Targets.data<long>().ToArray());
-    }
-
-    [Fact]
     public void Constructor_TwoSamples_AnswerPositionsAndTargetsListTheLossPositions()
     {
         // When
         using var batch = new TrainingBatch([Long, Short], CPU);
 
-        // Then flat indices b · 6 + t of the non-ignored targets, and those targets, in batch order
+        // Then flat indices b · 6 + t of the positions whose next token is in the answer (or EOS), and those tokens
         Assert.Equal([3L, 4, 5, 8, 9], batch.AnswerPositions.data<long>().ToArray());
         Assert.Equal([20L, 21, 3, 22, 3], batch.AnswerTargets.data<long>().ToArray());
     }
