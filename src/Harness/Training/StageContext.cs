@@ -12,5 +12,4 @@ internal sealed record StageContext(
     GptModel Model,
     Device Device,
     int BatchSize,
-    IReadOnlyList<DomainData> Domains,
-    StableRandom Random);
+    IReadOnlyList<DomainData> Domains);

@@ -37,8 +37,7 @@ internal sealed class Trainer(
         for (int s = 0; s < stages.Count; s++)
         {
             var stage = stages[s];
-            var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, domains,
-                StableRandom.For(config.Seed, $"stage:{s}"));
+            var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, domains);
             foreach (var plugin in plugins) plugin.OnStageStart(context);
             TrainStage(loop, context, batchOrder);
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
