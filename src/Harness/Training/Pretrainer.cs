@@ -13,7 +13,8 @@ namespace Harness.Training;
 /// <summary>
 /// Trains the base model on general text that is not in the curriculum (language modelling on every token), so that
 /// stage 1 starts from a model that already knows the scripts and common words. The result is cached under
-/// <c>cacheDirectory</c> keyed by a hash of everything that determines it, so later runs load it instead.
+/// <c>cacheDirectory</c> (which must exist) keyed by a hash of everything that determines it, so later runs load it
+/// instead. Two runs that miss the cache at once both pretrain; the rename makes the last complete file win.
 /// </summary>
 internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory)
 {
@@ -70,8 +71,7 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         }, (_, _) => null, _ => { });
         if (config.Cache)
         {
-            Directory.CreateDirectory(cacheDirectory);
-            ModelFile.Save(model, path);
+            ModelFile.Save(model, path); // the runner created the cache folder before training
             log.Line($"pretrain: cached base {path}");
         }
         return false;
