@@ -59,16 +59,10 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         }
         var samples = corpus.Select(text => TrainingSample.FromText(text, tokenizer, model.Context)).ToList();
         var random = StableRandom.For(experiment.Seed, "pretrain");
-        var order = Enumerable.Range(0, samples.Count).ToArray();
-        int stepsPerEpoch = Math.Max(1, samples.Count / config.BatchSize);
+        var batches = new EpochBatches(samples, config.BatchSize, random, dropLast: true);
         log.Line($"pretrain: {samples.Count} passages, {config.Steps} steps of {config.BatchSize}");
         var loop = new StepLoop(model, device, log, experiment.Training);
-        loop.Run("pretrain", config.Steps, config.Lr, step =>
-        {
-            int position = step % stepsPerEpoch;
-            if (position == 0) random.Shuffle(order);
-            return order.Skip(position * config.BatchSize).Take(config.BatchSize).Select(i => samples[i]).ToList();
-        }, (_, _) => null, _ => { });
+        loop.Run("pretrain", config.Steps, config.Lr, batches.At, (_, _) => null, _ => { });
         if (config.Cache)
         {
             ModelFile.Save(model, path); // the runner created the cache folder before training

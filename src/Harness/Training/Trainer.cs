@@ -51,9 +51,8 @@ internal sealed class Trainer(
         var stage = context.Stage;
         int reserved = plugins.Sum(p => p.ReservedSlots(context));
         int newPerBatch = Math.Max(1, config.Training.BatchSize - reserved);
-        int stepsPerEpoch = (stage.Samples.Count + newPerBatch - 1) / newPerBatch;
-        int totalSteps = stepsPerEpoch * stage.Epochs;
-        var order = Enumerable.Range(0, stage.Samples.Count).ToArray();
+        var batches = new EpochBatches(stage.Samples, newPerBatch, batchOrder, dropLast: false);
+        int totalSteps = batches.StepsPerEpoch * stage.Epochs;
         IReadOnlyList<TrainingSample> newSamples = [];
         var label = $"stage {context.StageIndex + 1}/{context.StageCount} {stage.Name}";
         log.Line(string.Create(CultureInfo.InvariantCulture,
@@ -61,9 +60,7 @@ internal sealed class Trainer(
 
         IReadOnlyList<TrainingSample> NextBatch(int step)
         {
-            int position = step % stepsPerEpoch;
-            if (position == 0) batchOrder.Shuffle(order);
-            newSamples = order.Skip(position * newPerBatch).Take(newPerBatch).Select(i => stage.Samples[i]).ToList();
+            newSamples = batches.At(step);
             var batch = newSamples.ToList();
             foreach (var plugin in plugins) plugin.ComposeBatch(context, batch);
             return batch;
