@@ -7,7 +7,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// The command line: <c>CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
@@ -16,6 +16,7 @@ internal static class HarnessCli
         usage: ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
                ./run.sh validate CONFIG
                ./run.sh metrics ACCURACY_MATRIX.csv
+               ./run.sh answer --run RUN_DIR [--domain ID] [--device D] "QUESTION"
                ./run.sh test
         exit codes: 0 success, 2 bad input (config, data, command line), 1 anything else
         """;
@@ -33,6 +34,7 @@ internal static class HarnessCli
                 ["validate", var path] => Validate(path, stdout),
                 ["metrics", var csv] => Metrics(csv, stdout),
                 ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file ({SeeHelp})"),
+                ["answer", .. var rest] => AnswerCommand.Run(rest, stdout),
                 ["run", .. var rest] => Train(rest, stdout, interactive),
                 _ => Train(args, stdout, interactive),
             };
@@ -110,7 +112,7 @@ internal static class HarnessCli
                     if (config is not null) throw new HarnessInputException($"more than one config given ({config}, {args[i]}; {SeeHelp})");
                     config = args[i];
                     if (!File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
-                        throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, test) nor a config file ({SeeHelp})");
+                        throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, test) nor a config file ({SeeHelp})");
                     break;
             }
         }

@@ -86,7 +86,50 @@ internal static partial class ConfigLoader
             throw at.Error(config.Training, "batch_size", $"replay (strategies[{IndexOf(strategies, replay)}]) needs batch_size >= 2: one slot for new data, one for replayed");
         if (config.Curriculum.Count < 2 && strategies.Any(s => s is JointStrategyConfig))
             throw at.Error(strategies[0], "type", "joint needs at least two domains");
+        var adapterStrategies = strategies.Where(s => s is AdaptersStrategyConfig or IsolationStrategyConfig).ToList();
+        if (adapterStrategies.Count > 1)
+            throw at.Error(adapterStrategies[1], "type",
+                $"'{adapterStrategies[1].Type}' cannot be combined with '{adapterStrategies[0].Type}': both give each domain its own adapter and route questions");
+        foreach (var strategy in adapterStrategies) CheckAdapters(config, strategy, at);
     }
+
+    /// <summary>Targets that exist and do not overlap, routing that has what it needs.</summary>
+    private static void CheckAdapters(ExperimentConfig config, StrategyConfig strategy, ConfigPositions at)
+    {
+        var (routing, defaultDomain) = strategy switch
+        {
+            AdaptersStrategyConfig a => (a.Routing, a.DefaultDomain),
+            IsolationStrategyConfig i => (i.Routing, i.DefaultDomain),
+            _ => throw new InvalidOperationException(strategy.Type),
+        };
+        var targetLists = strategy switch
+        {
+            AdaptersStrategyConfig a => new[] { ("targets", a.Targets) },
+            IsolationStrategyConfig i => [("shared_targets", i.SharedTargets), ("domain_targets", i.DomainTargets)],
+            _ => [],
+        };
+        foreach (var (key, targets) in targetLists)
+        {
+            if (targets.FirstOrDefault(t => !AdapterTargets.Contains(t)) is { } unknown)
+                throw at.Error(strategy, key, $"unknown target '{unknown}' (expected any of {string.Join(", ", AdapterTargets)})");
+            if (targets.GroupBy(t => t).FirstOrDefault(g => g.Count() > 1) is { } twice)
+                throw at.Error(strategy, key, $"target '{twice.Key}' is listed twice");
+        }
+        if (strategy is IsolationStrategyConfig isolation && isolation.SharedTargets.Intersect(isolation.DomainTargets).FirstOrDefault() is { } both)
+            throw at.Error(strategy, "domain_targets", $"'{both}' is also a shared target: shared and per-domain adapters must adapt different projections");
+        var ids = config.Curriculum.Select(d => d.Id).ToList();
+        if (defaultDomain is not null && !ids.Contains(defaultDomain))
+            throw at.Error(strategy, "default_domain", $"'{defaultDomain}' is not a curriculum domain ({string.Join(", ", ids)})");
+        if (defaultDomain is not null && routing != "keyword")
+            throw at.Error(strategy, "default_domain", $"only keyword routing uses a default domain (routing is {routing})");
+        if (routing == "keyword" && config.Curriculum.All(d => d.Keywords.Count == 0))
+            throw at.Error(strategy, "routing", "keyword routing needs `keywords:` lists on the curriculum's domains");
+        if (config.Curriculum.SelectMany(d => d.Keywords).FirstOrDefault(k => k.Trim().Length == 0) is not null)
+            throw at.Error(config.Curriculum.First(d => d.Keywords.Any(k => k.Trim().Length == 0)), "keywords", "a keyword is empty");
+    }
+
+    /// <summary>The model's projections an adapter can target.</summary>
+    private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down"];
 
     private static int IndexOf(IReadOnlyList<StrategyConfig> strategies, StrategyConfig strategy) =>
         strategies.Select((s, i) => (s, i)).First(x => ReferenceEquals(x.s, strategy)).i;

@@ -15,4 +15,6 @@ internal sealed record DomainConfig
     [ConfigRange(0, 10_000_000)] public int HeldoutSize { get; init; }
     /// <summary>Epochs of this domain's stage; empty = training.epochs.</summary>
     [ConfigRange(1, 100_000)] public int? Epochs { get; init; }
+    /// <summary>Words that send a question to this domain's adapter under keyword routing (case-insensitive substrings).</summary>
+    public IReadOnlyList<string> Keywords { get; init; } = [];
 }

@@ -12,9 +12,16 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly Dropout dropout;
     private readonly int _heads;
     private readonly double _dropoutRate;
+    private readonly AdapterSite _qSite, _kSite, _vSite, _oSite;
 
-    /// <summary>Attention over <paramref name="dModel"/> channels split into <paramref name="heads"/> heads.</summary>
-    public CausalSelfAttention(int dModel, int heads, double dropoutRate) : base(nameof(CausalSelfAttention))
+    /// <summary>Where adapters plug into q, k, v and o.</summary>
+    public IReadOnlyList<AdapterSite> Sites => [_qSite, _kSite, _vSite, _oSite];
+
+    /// <summary>
+    /// Attention over <paramref name="dModel"/> channels split into <paramref name="heads"/> heads; <paramref name="path"/>
+    /// is its module path in the model (names its adapter sites).
+    /// </summary>
+    public CausalSelfAttention(int dModel, int heads, double dropoutRate, string path) : base(nameof(CausalSelfAttention))
     {
         q = nn.Linear(dModel, dModel);
         k = nn.Linear(dModel, dModel);
@@ -23,6 +30,10 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         dropout = nn.Dropout(dropoutRate);
         _heads = heads;
         _dropoutRate = dropoutRate;
+        _qSite = new AdapterSite($"{path}.q", "q", dModel, dModel);
+        _kSite = new AdapterSite($"{path}.k", "k", dModel, dModel);
+        _vSite = new AdapterSite($"{path}.v", "v", dModel, dModel);
+        _oSite = new AdapterSite($"{path}.o", "o", dModel, dModel);
         RegisterComponents();
     }
 
@@ -30,14 +41,18 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor x) // [B, T, C]
     {
         long batch = x.shape[0], time = x.shape[1], channels = x.shape[2];
-        Tensor Heads(Linear projection) =>
-            projection.forward(x).view(batch, time, _heads, channels / _heads).transpose(1, 2); // [B, H, T, C/H]
-        using var query = Heads(q);
-        using var key = Heads(k);
-        using var value = Heads(v);
+        Tensor Heads(Linear projection, AdapterSite site)
+        {
+            using var projected = site.Apply(x, projection.forward(x)); // [B, T, C]
+            return projected.view(batch, time, _heads, channels / _heads).transpose(1, 2); // [B, H, T, C/H]
+        }
+        using var query = Heads(q, _qSite);
+        using var key = Heads(k, _kSite);
+        using var value = Heads(v, _vSite);
         using var attended = nn.functional.scaled_dot_product_attention(
             query, key, value, null, training ? _dropoutRate : 0.0, true); // [B, H, T, C/H]
         using var merged = attended.transpose(1, 2).contiguous().view(batch, time, channels); // [B, T, C]
-        return dropout.forward(o.forward(merged));
+        using var output = _oSite.Apply(merged, o.forward(merged));
+        return dropout.forward(output);
     }
 }

@@ -22,6 +22,9 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     /// <summary>The longest sequence this model accepts.</summary>
     public int Context { get; }
 
+    /// <summary>Every projection adapters can plug into, block by block (not part of the state_dict).</summary>
+    public IReadOnlyList<AdapterSite> AdapterSites { get; }
+
     /// <summary>A model for <paramref name="vocabSize"/> tokens shaped by <paramref name="config"/>.</summary>
     public GptModel(ModelConfig config, int vocabSize) : base(nameof(GptModel))
     {
@@ -30,10 +33,11 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
         pos_emb = nn.Embedding(config.Context, config.DModel);
         dropout = nn.Dropout(config.Dropout);
         blocks = new ModuleList<TransformerBlock>(
-            Enumerable.Range(0, config.Layers).Select(_ => new TransformerBlock(config.DModel, config.Heads, config.Dropout)).ToArray());
+            Enumerable.Range(0, config.Layers).Select(i => new TransformerBlock(config.DModel, config.Heads, config.Dropout, $"blocks.{i}")).ToArray());
         ln_f = nn.LayerNorm(config.DModel);
         head = nn.Linear(config.DModel, vocabSize, hasBias: false);
         RegisterComponents();
+        AdapterSites = blocks.SelectMany(b => b.Sites).ToList();
         InitialiseWeights(config.Layers);
     }
 

@@ -11,13 +11,16 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     private readonly CausalSelfAttention attn;
     private readonly FeedForward mlp;
 
-    /// <summary>One block of width <paramref name="dModel"/>.</summary>
-    public TransformerBlock(int dModel, int heads, double dropoutRate) : base(nameof(TransformerBlock))
+    /// <summary>Where adapters plug into this block's projections.</summary>
+    public IEnumerable<AdapterSite> Sites => attn.Sites.Concat(mlp.Sites);
+
+    /// <summary>One block of width <paramref name="dModel"/>; <paramref name="path"/> is its module path, e.g. <c>blocks.0</c>.</summary>
+    public TransformerBlock(int dModel, int heads, double dropoutRate, string path) : base(nameof(TransformerBlock))
     {
         ln_attn = nn.LayerNorm(dModel);
-        attn = new CausalSelfAttention(dModel, heads, dropoutRate);
+        attn = new CausalSelfAttention(dModel, heads, dropoutRate, $"{path}.attn");
         ln_mlp = nn.LayerNorm(dModel);
-        mlp = new FeedForward(dModel, dropoutRate);
+        mlp = new FeedForward(dModel, dropoutRate, $"{path}.mlp");
         RegisterComponents();
     }
 

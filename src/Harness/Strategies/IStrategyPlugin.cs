@@ -1,5 +1,7 @@
 using System.Text.Json.Nodes;
+using Harness.Models;
 using Harness.Training;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Harness.Strategies;
@@ -23,6 +25,12 @@ internal interface IStrategyPlugin
     /// <summary>Adds or replaces samples of the batch about to be trained (replay adds buffered samples).</summary>
     void ComposeBatch(StageContext context, List<TrainingSample> batch) { }
 
+    /// <summary>Tensors the plugin owns and trains in this stage besides the model's own (adapters).</summary>
+    IEnumerable<Parameter> Parameters(StageContext context) => [];
+
+    /// <summary>The batch is collated and about to go through the model (per-sample adapter masks).</summary>
+    void OnBatch(StageContext context, TrainingBatch batch) { }
+
     /// <summary>
     /// A loss term added to the batch's cross-entropy (distillation, regularisers), or null. <paramref name="answerLogits"/>
     /// are the model's logits at the batch's answer positions ([N, V], rows in <see cref="TrainingBatch.AnswerPositions"/> order).
@@ -35,8 +43,20 @@ internal interface IStrategyPlugin
     /// <summary>The stage finished training (before its evaluation).</summary>
     void OnStageEnd(StageContext context) { }
 
-    /// <summary>Lets a plugin prepare the model to answer questions of <paramref name="domainId"/> (adapter routing).</summary>
-    void BeforeEvaluate(string domainId) { }
+    /// <summary>
+    /// The route of each question (an adapter's domain index, or -1 for none), or null if this plugin does not route.
+    /// <paramref name="knownDomain"/> is the questions' domain when known (evaluation), else -1.
+    /// </summary>
+    int[]? Route(IReadOnlyList<string> questions, int knownDomain) => null;
+
+    /// <summary>Prepares the model to answer questions routed to <paramref name="route"/> (attaches that adapter).</summary>
+    void Activate(int route) { }
+
+    /// <summary>Writes what the plugin adds to a finished run (adapters) into <paramref name="runDirectory"/>.</summary>
+    void WriteOutputs(string runDirectory) { }
+
+    /// <summary>Reads back what <see cref="WriteOutputs"/> wrote, to answer questions with <paramref name="model"/>.</summary>
+    void LoadOutputs(string runDirectory, GptModel model, Device device) { }
 
     /// <summary>Facts about the plugin for metrics.json (for example the buffer's size and bytes).</summary>
     void Report(JsonObject report) { }

@@ -12,8 +12,13 @@ namespace Harness.Training;
 /// </summary>
 internal sealed class Evaluator(ITextTokenizer tokenizer, Device device, int batchSize, bool tokenAccuracy)
 {
-    /// <summary>Scores <paramref name="pairs"/> of the domain at index <paramref name="domain"/>.</summary>
-    public DomainScore Score(GptModel model, IReadOnlyList<QaPair> pairs, int domain, string domainId)
+    /// <summary>
+    /// Scores <paramref name="pairs"/> of the domain at index <paramref name="domain"/>. With <paramref name="routes"/>
+    /// (one per pair, from a router), the pairs are scored in groups of equal route, each after
+    /// <paramref name="activate"/>(route) has prepared the model (attached that adapter).
+    /// </summary>
+    public DomainScore Score(GptModel model, IReadOnlyList<QaPair> pairs, int domain, string domainId,
+        IReadOnlyList<int>? routes = null, Action<int>? activate = null)
     {
         if (pairs.Count == 0) return new DomainScore(double.NaN, double.NaN);
         bool wasTraining = model.training;
@@ -22,9 +27,18 @@ internal sealed class Evaluator(ITextTokenizer tokenizer, Device device, int bat
         {
             using var noGrad = no_grad();
             var samples = pairs.Select(p => TrainingSample.FromPair(p, domain, tokenizer, model.Context, domainId)).ToList();
+            IEnumerable<List<TrainingSample>> groups = routes is null
+                ? [samples]
+                : samples.Select((sample, i) => (sample, route: routes[i])).GroupBy(x => x.route).OrderBy(g => g.Key)
+                    .Select(g =>
+                    {
+                        activate?.Invoke(g.Key);
+                        return g.Select(x => x.sample).ToList();
+                    });
             int exact = 0;
             long correctTokens = 0, answerTokens = 0;
-            foreach (var chunk in samples.Chunk(batchSize))
+            foreach (var group in groups)
+            foreach (var chunk in group.Chunk(batchSize))
             {
                 var answers = GreedyAnswers(model, chunk);
                 // Compared as text: "1","98" and "198" are different token paths to the same right answer.

@@ -69,15 +69,23 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
         torch.manual_seed(config.Seed + 1);
 
-        var plugins = StrategyFactory.Create(config);
-        var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
-        var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
+        var plugins = StrategyFactory.Create(config, prepared.Tokenizer);
+        try
+        {
+            var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
+            var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
 
-        var report = new JsonObject();
-        foreach (var plugin in plugins) plugin.Report(report);
-        ModelFile.Save(model, Path.Combine(directory, "model.pt"));
-        RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
-        log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
-        console.WriteLine(RunOutputs.Summary(result.ExactMatch));
+            var report = new JsonObject();
+            foreach (var plugin in plugins) plugin.Report(report);
+            ModelFile.Save(model, Path.Combine(directory, "model.pt"));
+            foreach (var plugin in plugins) plugin.WriteOutputs(directory);
+            RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
+            log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
+            console.WriteLine(RunOutputs.Summary(result.ExactMatch));
+        }
+        finally
+        {
+            foreach (var plugin in plugins) (plugin as IDisposable)?.Dispose();
+        }
     }
 }

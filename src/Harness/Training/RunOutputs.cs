@@ -36,6 +36,13 @@ internal static class RunOutputs
             ["domains"] = new JsonArray(result.Heldout.Domains.Select(d => (JsonNode?)d).ToArray()),
             ["accuracy_matrix"] = MatrixJson(result.Heldout),
         };
+        // The accuracy matrix above is measured through the router; this says how often it chose the right adapter.
+        metrics["router_accuracy"] = result.RouterAccuracy is null ? null : new JsonObject
+        {
+            ["final"] = new JsonObject(result.RouterAccuracy.Domains.Select((d, j) =>
+                KeyValuePair.Create(d, (JsonNode?)Math.Round(result.RouterAccuracy[result.RouterAccuracy.Stages.Count - 1, j], 4)))),
+            ["matrix"] = MatrixJson(result.RouterAccuracy),
+        };
         metrics["wall_seconds"] = Math.Round(wallSeconds, 2);
         metrics["training_seconds"] = Math.Round(result.TrainingSeconds, 2);
         metrics["tokens_per_second"] = Math.Round(result.TrainedTokens / Math.Max(1e-9, result.TrainingSeconds), 1);

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Harness.Config;
 using Harness.Models;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Harness.Training;
@@ -23,12 +24,16 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
     /// <summary>
     /// Runs <paramref name="totalSteps"/> steps; <paramref name="nextBatch"/> gives the samples of step i and
     /// <paramref name="extraLoss"/> may add terms to the loss (it gets the logits at the batch's answer positions, [N, V]);
-    /// <paramref name="afterStep"/> runs after each optimiser step.
+    /// <paramref name="afterStep"/> runs after each optimiser step. The optimiser trains the model's parameters that
+    /// require grad plus <paramref name="extraParameters"/> (adapters); <paramref name="beforeForward"/> sees each
+    /// collated batch first.
     /// </summary>
     public void Run(string label, int totalSteps, double peakLr, Func<int, IReadOnlyList<TrainingSample>> nextBatch,
-        Func<TrainingBatch, Tensor, Tensor?> extraLoss, Action<int> afterStep)
+        Func<TrainingBatch, Tensor, Tensor?> extraLoss, Action<int> afterStep,
+        IEnumerable<Parameter>? extraParameters = null, Action<TrainingBatch>? beforeForward = null)
     {
-        var parameters = model.parameters().Where(p => p.requires_grad).ToList();
+        var parameters = model.parameters().Where(p => p.requires_grad).Concat(extraParameters ?? []).ToList();
+        if (parameters.Count == 0) throw new InvalidOperationException($"{label}: nothing to train (every parameter is frozen)");
         using var optimizer = optim.AdamW(parameters, peakLr, 0.9, 0.999, training.AdamEps, training.WeightDecay);
         var clock = Stopwatch.StartNew();
         long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
@@ -40,6 +45,7 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
             foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
             using var scope = NewDisposeScope();
             using var batch = new TrainingBatch(nextBatch(step), device);
+            beforeForward?.Invoke(batch);
             var logits = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))); // [N, V], answer positions only
             var loss = batch.Loss(logits);
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;

@@ -43,7 +43,7 @@ internal sealed class Trainer(
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
             EvaluateRow(rows, domains, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
         }
-        return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), loop.Tokens, loop.Seconds, loop.LossCurve);
+        return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve);
     }
 
     private void TrainStage(StepLoop loop, StageContext context, StableRandom batchOrder)
@@ -74,10 +74,28 @@ internal sealed class Trainer(
             return total;
         }
 
-        loop.Run(label, totalSteps, config.Training.Lr, NextBatch, ExtraLoss, _ =>
-        {
-            foreach (var plugin in plugins) plugin.OnStepEnd(context, newSamples);
-        });
+        loop.Run(label, totalSteps, config.Training.Lr, NextBatch, ExtraLoss,
+            _ =>
+            {
+                foreach (var plugin in plugins) plugin.OnStepEnd(context, newSamples);
+            },
+            plugins.SelectMany(p => p.Parameters(context)).ToList(),
+            batch =>
+            {
+                foreach (var plugin in plugins) plugin.OnBatch(context, batch);
+            });
+    }
+
+    /// <summary>The routing plugin's choice for each question (every row is evaluated through it), or null.</summary>
+    private int[]? Route(IReadOnlyList<QaPair> pairs, int domain)
+    {
+        var questions = pairs.Select(p => p.Prompt).ToList();
+        return plugins.Select(p => p.Route(questions, domain)).FirstOrDefault(r => r is not null);
+    }
+
+    private void Activate(int route)
+    {
+        foreach (var plugin in plugins) plugin.Activate(route);
     }
 
     private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, string label, string when)
@@ -86,14 +104,18 @@ internal sealed class Trainer(
         var exact = new double[domains.Count];
         var tokens = new double[domains.Count];
         var heldout = new double[domains.Count];
+        var routing = new double[domains.Count];
         for (int j = 0; j < domains.Count; j++)
         {
-            foreach (var plugin in plugins) plugin.BeforeEvaluate(domains[j].Id);
-            var score = evaluator.Score(model, domains[j].Test, j, domains[j].Id);
+            var routes = Route(domains[j].Test, j);
+            var score = evaluator.Score(model, domains[j].Test, j, domains[j].Id, routes, Activate);
             (exact[j], tokens[j]) = (score.ExactMatch, score.TokenAccuracy);
-            heldout[j] = domains[j].Heldout.Count > 0 ? evaluator.Score(model, domains[j].Heldout, j, domains[j].Id).ExactMatch : double.NaN;
+            routing[j] = routes is null ? double.NaN : routes.Count(r => r == j) / (double)routes.Length;
+            heldout[j] = domains[j].Heldout.Count > 0
+                ? evaluator.Score(model, domains[j].Heldout, j, domains[j].Id, Route(domains[j].Heldout, j), Activate).ExactMatch
+                : double.NaN;
         }
-        rows.Add(label, exact, tokens, heldout);
+        rows.Add(label, exact, tokens, heldout, routing);
         var scores = string.Join(", ", domains.Select((d, j) => string.Create(CultureInfo.InvariantCulture, $"{d.Id} {exact[j]:F2}")));
         log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {scores} ({clock.Elapsed.TotalSeconds:F1} s)"));
     }

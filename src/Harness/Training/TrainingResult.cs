@@ -7,6 +7,7 @@ internal sealed record TrainingResult(
     AccuracyMatrix ExactMatch,
     AccuracyMatrix? TokenAccuracy,
     AccuracyMatrix? Heldout,
+    AccuracyMatrix? RouterAccuracy,
     long TrainedTokens,
     double TrainingSeconds,
     IReadOnlyList<(long Step, double Loss)> LossCurve);

@@ -1,5 +1,6 @@
 using Harness.Config;
 using Harness.Strategies;
+using Harness.Tokenizers;
 using Harness.Training;
 
 namespace Harness.Tests.Strategies;
@@ -17,9 +18,14 @@ public sealed class StrategyFactoryTests
             Strategies = [new ReplayStrategyConfig()],
         };
 
+        var tokenizer = CharTokenizer.Build(["1+1", "2"]);
+
         // Then
-        Assert.IsType<ReplayPlugin>(Assert.Single(StrategyFactory.Create(config)));
-        Assert.IsType<NaivePlugin>(Assert.Single(StrategyFactory.Create(config with { Strategies = [new NaiveStrategyConfig()] })));
+        Assert.IsType<ReplayPlugin>(Assert.Single(StrategyFactory.Create(config, tokenizer)));
+        Assert.IsType<NaivePlugin>(Assert.Single(StrategyFactory.Create(config with { Strategies = [new NaiveStrategyConfig()] }, tokenizer)));
+        var both = StrategyFactory.Create(config with { Strategies = [new AdaptersStrategyConfig(), new ReplayStrategyConfig()] }, tokenizer);
+        Assert.IsType<AdaptersPlugin>(both[0]);
+        Assert.IsType<ReplayPlugin>(both[1]);
     }
 
     [Fact]

@@ -1,0 +1,82 @@
+using Harness.Config;
+using Harness.Models;
+using Harness.Strategies;
+using Harness.Tokenizers;
+using Harness.Training;
+using TorchSharp;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>answer --run RUN_DIR [--domain ID] [--device D] "question"</c>: loads a finished run's model (and adapters),
+/// routes the question as the run was configured, prints the chosen route and the greedy answer.
+/// </summary>
+internal static class AnswerCommand
+{
+    /// <summary>The longest answer generated.</summary>
+    private const int MaxAnswerTokens = 32;
+
+    /// <summary>Parses <paramref name="args"/> (everything after <c>answer</c>) and answers.</summary>
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        string? runDirectory = null, domainId = null, device = null, question = null;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length && args[i + 1].Length > 0
+                ? args[++i]
+                : throw new HarnessInputException($"{args[i]} needs a value (see ./run.sh --help)");
+            switch (args[i])
+            {
+                case "--run": runDirectory = Value(); break;
+                case "--domain": domainId = Value(); break;
+                case "--device": device = Value(); break;
+                case var option when option.StartsWith("--", StringComparison.Ordinal):
+                    throw new HarnessInputException($"answer: unknown option {option} (see ./run.sh --help)");
+                default:
+                    if (question is not null) throw new HarnessInputException("answer takes one question (quote it)");
+                    question = args[i];
+                    break;
+            }
+        }
+        if (runDirectory is null) throw new HarnessInputException("answer needs --run RUN_DIR (a finished run's folder)");
+        if (string.IsNullOrWhiteSpace(question)) throw new HarnessInputException("answer needs a question");
+
+        foreach (var file in new[] { "config.resolved.yaml", "tokenizer.json", "model.pt", "metrics.json" })
+            if (!File.Exists(Path.Combine(runDirectory, file)))
+                throw new HarnessInputException($"{Path.Combine(runDirectory, file)}: not found (is {runDirectory} a finished run?)");
+        var config = ConfigLoader.Load(Path.Combine(runDirectory, "config.resolved.yaml")).Config;
+        var tokenizer = TokenizerFactory.FromJson(File.ReadAllText(Path.Combine(runDirectory, "tokenizer.json")));
+        var ids = config.Curriculum.Select(d => d.Id).ToList();
+        int knownDomain = domainId is null ? -1 : ids.IndexOf(domainId);
+        if (domainId is not null && knownDomain < 0)
+            throw new HarnessInputException($"--domain {domainId}: not a domain of this run ({string.Join(", ", ids)})");
+        int promptTokens = tokenizer.Encode(question).Length + 2;
+        if (promptTokens >= config.Model.Context)
+            throw new HarnessInputException($"the question is {promptTokens} tokens with markers; the model's context is {config.Model.Context}");
+
+        var torchDevice = DeviceSelector.Resolve(device ?? config.Device);
+        using var model = new GptModel(config.Model, tokenizer.VocabSize);
+        model.load(Path.Combine(runDirectory, "model.pt"));
+        model.to(torchDevice);
+        var plugins = StrategyFactory.Create(config, tokenizer);
+        try
+        {
+            foreach (var plugin in plugins) plugin.LoadOutputs(runDirectory, model, torchDevice);
+            var routes = plugins.Select(p => p.Route([question], knownDomain)).FirstOrDefault(r => r is not null);
+            int route = routes?[0] ?? -1;
+            foreach (var plugin in plugins) plugin.Activate(route);
+            string routing = config.Strategies.OfType<AdaptersStrategyConfig>().Select(a => a.Routing)
+                .Concat(config.Strategies.OfType<IsolationStrategyConfig>().Select(i => i.Routing)).FirstOrDefault() ?? "none";
+            string chosen = routes is null ? "- (one model answers every domain)" : route >= 0 ? ids[route] : "base model (no adapter)";
+            var evaluator = new Evaluator(tokenizer, torchDevice, 1, tokenAccuracy: false);
+            var answer = evaluator.Answer(model, question, Math.Min(MaxAnswerTokens, config.Model.Context - promptTokens));
+            stdout.WriteLine($"domain: {chosen} (routing: {routing})");
+            stdout.WriteLine($"answer: {answer}");
+            return 0;
+        }
+        finally
+        {
+            foreach (var plugin in plugins) (plugin as IDisposable)?.Dispose();
+        }
+    }
+}

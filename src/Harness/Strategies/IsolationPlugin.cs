@@ -1,0 +1,126 @@
+using System.Text.Json.Nodes;
+using Harness.Adapters;
+using Harness.Config;
+using Harness.Models;
+using Harness.Tokenizers;
+using Harness.Training;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Harness.Strategies;
+
+/// <summary>
+/// Parameter isolation with a shared part (after Progressive Networks, Rusu et al. 2016, and PackNet, Mallya &amp;
+/// Lazebnik 2018, with LoRA adapters, Hu et al. 2021, as the units): over the frozen base, a shared adapter on
+/// <c>shared_targets</c> trains in every stage and each domain's own adapter on the disjoint <c>domain_targets</c>
+/// trains only in its stage. A question goes through the shared adapter plus its routed domain adapter. With
+/// <c>replay</c>, a replayed sample goes through its own domain's frozen adapter, so replay protects the shared part.
+/// </summary>
+internal sealed class IsolationPlugin(IsolationStrategyConfig config, ExperimentConfig experiment, ITextTokenizer tokenizer)
+    : IStrategyPlugin, IDisposable
+{
+    private readonly DomainAdapters _adapters = new(config.Routing, config.DefaultDomain, experiment.Curriculum, tokenizer,
+        config.DomainTargets, config.Rank, config.Alpha, config.Dropout, experiment.Evaluation.BatchSize);
+    private LoraAdapter? _shared;
+    private LoraAdapter? _current;
+    private int _currentDomain = -1;
+
+    /// <inheritdoc />
+    public void OnStageStart(StageContext context)
+    {
+        _adapters.Bind(context.Model, context.Device);
+        _shared ??= new LoraAdapter("shared", context.Model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, context.Device);
+        _currentDomain = context.Stage.Domains.Single();
+        _current = _adapters.Create(_currentDomain, context.Stage.Samples.Where(s => s.Domain == _currentDomain).ToList());
+        _shared.Train(true);
+        _current.Train(true);
+        AttachForTraining();
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<Parameter> Parameters(StageContext context) =>
+        _shared is null || _current is null ? [] : _shared.Parameters().Concat(_current.Parameters());
+
+    /// <inheritdoc />
+    public void OnBatch(StageContext context, TrainingBatch batch)
+    {
+        var domains = batch.Samples.Select(s => s.Domain).Distinct().ToList();
+        if (domains.Count == 1 && domains[0] == _currentDomain)
+        {
+            AttachForTraining();
+            return;
+        }
+        // Mixed batch (replay or rehearsal): each row goes through the shared adapter and its own domain's adapter.
+        _adapters.DetachAll();
+        _shared!.AttachTo();
+        foreach (int domain in domains)
+        {
+            if (_adapters.For(domain) is not { } adapter) continue;
+            var rows = batch.Samples.Select(s => s.Domain == domain ? 1f : 0f).ToArray();
+            adapter.AttachTo(tensor(rows, [rows.Length, 1, 1]).to(context.Device)); // [B, 1, 1], freed with the step
+        }
+    }
+
+    /// <inheritdoc />
+    public void OnStageEnd(StageContext context)
+    {
+        _current?.SetTrainable(false);
+        _current?.Train(false);
+        _shared?.Train(false);
+        _current = null;
+        AttachForTraining();
+    }
+
+    /// <inheritdoc />
+    public int[]? Route(IReadOnlyList<string> questions, int knownDomain) => _adapters.Route(questions, knownDomain);
+
+    /// <inheritdoc />
+    public void Activate(int route)
+    {
+        _adapters.DetachAll();
+        _shared?.AttachTo();
+        _adapters.For(route)?.AttachTo();
+    }
+
+    /// <inheritdoc />
+    public void WriteOutputs(string runDirectory)
+    {
+        _adapters.Save(runDirectory);
+        if (_shared is not null) PeftLayout.Save(_shared, Path.Combine(runDirectory, "adapters", _shared.Name));
+    }
+
+    /// <inheritdoc />
+    public void LoadOutputs(string runDirectory, GptModel model, Device device)
+    {
+        _adapters.Bind(model, device);
+        _adapters.Load(runDirectory);
+        _shared = new LoraAdapter("shared", model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, device);
+        PeftLayout.Load(_shared, Path.Combine(runDirectory, "adapters", _shared.Name));
+        _shared.Train(false);
+    }
+
+    /// <inheritdoc />
+    public void Report(JsonObject report)
+    {
+        var facts = _adapters.Report();
+        facts["shared_rank"] = config.SharedRank;
+        facts["shared_targets"] = new JsonArray(config.SharedTargets.Select(t => (JsonNode?)t).ToArray());
+        facts["shared_parameters"] = _shared?.ParameterCount;
+        report["isolation"] = facts;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _adapters.Dispose();
+        _shared?.Dispose();
+    }
+
+    /// <summary>The shared adapter and the current domain's (whole batch).</summary>
+    private void AttachForTraining()
+    {
+        _adapters.DetachAll();
+        _shared?.AttachTo();
+        _current?.AttachTo();
+    }
+}
