@@ -78,7 +78,12 @@ internal sealed class ConfigBinder(string file)
                 throw Error(key, keyPath, properties.Count == 0
                     ? "unknown key; this section takes no options"
                     : $"unknown key; expected one of: {string.Join(", ", properties.Keys.Order())}");
-            var bound = BindValue(property.PropertyType, value, keyPath);
+            // A nullable string (string?) takes null like int? does; the written resolved config says `null`.
+            bool nullableReference = !property.PropertyType.IsValueType
+                && new NullabilityInfoContext().Create(property).WriteState == NullabilityState.Nullable;
+            var bound = nullableReference && value is YamlTreeScalar { Plain: true, Value: "null" or "~" }
+                ? null
+                : BindValue(property.PropertyType, value, keyPath);
             Check(property, bound, value, keyPath);
             property.SetValue(instance, bound);
             Positions.Record(instance, key.Value, keyPath, key.Start);

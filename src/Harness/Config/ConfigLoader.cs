@@ -129,7 +129,7 @@ internal static partial class ConfigLoader
     }
 
     /// <summary>The model's projections an adapter can target.</summary>
-    private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down"];
+    private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down", "head"];
 
     private static int IndexOf(IReadOnlyList<StrategyConfig> strategies, StrategyConfig strategy) =>
         strategies.Select((s, i) => (s, i)).First(x => ReferenceEquals(x.s, strategy)).i;

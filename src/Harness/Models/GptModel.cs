@@ -22,8 +22,10 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     /// <summary>The longest sequence this model accepts.</summary>
     public int Context { get; }
 
-    /// <summary>Every projection adapters can plug into, block by block (not part of the state_dict).</summary>
+    /// <summary>Every projection adapters can plug into, block by block, then the output head (not part of the state_dict).</summary>
     public IReadOnlyList<AdapterSite> AdapterSites { get; }
+
+    private readonly AdapterSite _headSite;
 
     /// <summary>A model for <paramref name="vocabSize"/> tokens shaped by <paramref name="config"/>.</summary>
     public GptModel(ModelConfig config, int vocabSize) : base(nameof(GptModel))
@@ -37,7 +39,10 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
         ln_f = nn.LayerNorm(config.DModel);
         head = nn.Linear(config.DModel, vocabSize, hasBias: false);
         RegisterComponents();
-        AdapterSites = blocks.SelectMany(b => b.Sites).ToList();
+        // The head is a target too: a frozen head cannot put weight on tokens the base never produced (digits, for a base
+        // pretrained on prose), so adapters over such a base need it to learn a domain with new answer tokens.
+        _headSite = new AdapterSite("head", "head", config.DModel, vocabSize);
+        AdapterSites = blocks.SelectMany(b => b.Sites).Append(_headSite).ToList();
         InitialiseWeights(config.Layers);
     }
 
@@ -64,7 +69,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     /// Output logits for hidden states of any leading shape. Training applies it only at the answer positions: the
     /// vocabulary-wide projection is the largest tensor of a step, and the other positions carry no loss.
     /// </summary>
-    public Tensor Head(Tensor hidden) => head.forward(hidden); // [..., C] → [..., V]
+    public Tensor Head(Tensor hidden) => _headSite.Apply(hidden, head.forward(hidden)); // [..., C] → [..., V]
 
     /// <summary>Normal(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·layers) (GPT-2).</summary>
     private void InitialiseWeights(int layers)
