@@ -12,6 +12,7 @@ internal static class StrategyFactory
             NaiveStrategyConfig => new NaivePlugin(),
             JointStrategyConfig => new JointPlugin(),
             ReplayStrategyConfig replay => new ReplayPlugin(replay, config.Seed),
+            RehearsalStrategyConfig rehearsal => new RehearsalPlugin(rehearsal, config.Seed),
             _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
         }).ToList();
 }
