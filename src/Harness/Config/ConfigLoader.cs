@@ -71,6 +71,7 @@ internal static partial class ConfigLoader
             CheckFile(ResolvePath(baseDirectory, config.Pretrain.Corpus["text:".Length..]), at, config.Pretrain, "corpus");
 
         CheckStrategyCombination(config, at);
+        CheckReplayAndRehearsalOptions(config, at);
     }
 
     private static void CheckStrategyCombination(ExperimentConfig config, ConfigPositions at)
@@ -130,6 +131,31 @@ internal static partial class ConfigLoader
 
     /// <summary>The model's projections an adapter can target.</summary>
     private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down", "head"];
+
+    private static void CheckReplayAndRehearsalOptions(ExperimentConfig config, ConfigPositions at)
+    {
+        foreach (var strategy in config.Strategies)
+        {
+            if (strategy is ReplayStrategyConfig replay)
+            {
+                if (replay.ReplayRatio is not null && replay.ReplayBatchSize is not null)
+                    throw at.Error(replay, "replay_batch_size", "give replay_ratio or replay_batch_size, not both");
+                if (replay.ReplayBatchSize >= config.Training.BatchSize)
+                    throw at.Error(replay, "replay_batch_size", $"{replay.ReplayBatchSize} must be below training.batch_size {config.Training.BatchSize}, leaving room for new data");
+                if (replay.LogitWeight is not null && !replay.StoreLogits)
+                    throw at.Error(replay, "logit_weight", "needs store_logits: true (the term compares with stored logits)");
+            }
+            if (strategy is RehearsalStrategyConfig rehearsal)
+            {
+                if (rehearsal.Fraction is not null && rehearsal.PerDomain is not null)
+                    throw at.Error(rehearsal, "per_domain", "give fraction or per_domain, not both");
+                if (rehearsal.Fraction is null && rehearsal.PerDomain is null)
+                    throw at.Error(rehearsal, "fraction", "required: give fraction or per_domain");
+                if (rehearsal.Fraction == 0)
+                    throw at.Error(rehearsal, "fraction", "must be above 0 (a rehearsal of nothing is naive)");
+            }
+        }
+    }
 
     private static int IndexOf(IReadOnlyList<StrategyConfig> strategies, StrategyConfig strategy) =>
         strategies.Select((s, i) => (s, i)).First(x => ReferenceEquals(x.s, strategy)).i;

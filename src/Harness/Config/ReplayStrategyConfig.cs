@@ -1,13 +1,32 @@
 namespace Harness.Config;
 
-/// <summary>Experience replay from a bounded buffer (Chaudhry et al. 2019, "On Tiny Episodic Memories").</summary>
+/// <summary>
+/// Experience replay from a bounded buffer (Chaudhry et al. 2019, "On Tiny Episodic Memories"), with a choice of
+/// selection policy and, optionally, DER++'s stored logits (Buzzega et al. 2020, "Dark Experience for General Continual
+/// Learning").
+/// </summary>
 [ConfigVariant("replay")]
 internal sealed record ReplayStrategyConfig : StrategyConfig
 {
+    /// <summary>replay_ratio when neither it nor replay_batch_size is given.</summary>
+    public const double DefaultReplayRatio = 0.25;
+    /// <summary>logit_weight when store_logits is on and no weight is given.</summary>
+    public const double DefaultLogitWeight = 0.1;
+
     /// <summary>Samples the buffer holds at most.</summary>
     [ConfigRange(1, 10_000_000)] public int BufferSize { get; init; } = 200;
-    /// <summary>How the buffer chooses what to keep: reservoir = a uniform sample of everything seen (Vitter's algorithm R).</summary>
-    [ConfigChoice("reservoir")] public string Selection { get; init; } = "reservoir";
-    /// <summary>Share of each training batch drawn from the buffer (once it holds samples).</summary>
-    [ConfigRange(0, 0.95)] public double ReplayRatio { get; init; } = 0.25;
+    /// <summary>
+    /// What the buffer keeps: reservoir = a uniform sample of everything seen (Vitter's algorithm R); fifo = the newest
+    /// samples; balanced = an equal share per domain, a reservoir sample within each; loss = per domain share, the
+    /// samples with the highest loss at the end of their stage.
+    /// </summary>
+    [ConfigChoice("reservoir", "fifo", "balanced", "loss")] public string Selection { get; init; } = "reservoir";
+    /// <summary>Share of each training batch drawn from the buffer (once it holds samples); null = 0.25 unless replay_batch_size is given.</summary>
+    [ConfigRange(0, 0.95)] public double? ReplayRatio { get; init; }
+    /// <summary>A fixed number of replayed samples per batch instead of replay_ratio (below training.batch_size).</summary>
+    [ConfigRange(1, 65535)] public int? ReplayBatchSize { get; init; }
+    /// <summary>DER++: keep each stored sample's answer logits and pull the current logits of replayed samples toward them.</summary>
+    public bool StoreLogits { get; init; }
+    /// <summary>Weight of the DER++ logit MSE (needs store_logits); null = 0.1.</summary>
+    [ConfigRange(0, 1e6)] public double? LogitWeight { get; init; }
 }

@@ -1,5 +1,4 @@
 using Harness.Data;
-using Harness.Training;
 
 namespace Harness.Strategies;
 
@@ -8,37 +7,40 @@ namespace Harness.Strategies;
 /// (Vitter 1985, "Random Sampling with a Reservoir"). After n offers each offered sample is kept with probability
 /// capacity / n. Samples are kept as token ids, never as tensors.
 /// </summary>
-internal sealed class ReservoirBuffer(int capacity, StableRandom random)
+internal sealed class ReservoirBuffer(int capacity, StableRandom random) : IReplayBuffer
 {
-    private readonly List<TrainingSample> _items = new(capacity);
+    private readonly List<ReplayEntry> _items = new(capacity);
 
-    /// <summary>Samples offered so far.</summary>
+    /// <inheritdoc />
     public long Seen { get; private set; }
 
-    /// <summary>Samples held now (≤ capacity).</summary>
+    /// <inheritdoc />
     public int Count => _items.Count;
 
-    /// <summary>The held samples.</summary>
-    public IReadOnlyList<TrainingSample> Items => _items;
+    /// <inheritdoc />
+    public IReadOnlyList<ReplayEntry> Items => _items;
 
-    /// <summary>Offers one sample: kept outright while there is room, else it replaces a random slot with probability capacity / seen.</summary>
-    public void Offer(TrainingSample sample)
+    /// <inheritdoc />
+    public long Bytes => _items.Sum(e => e.Bytes);
+
+    /// <summary>Kept outright while there is room, else it replaces a random slot with probability capacity / seen.</summary>
+    public bool Offer(ReplayEntry entry)
     {
         Seen++;
-        if (_items.Count < capacity) _items.Add(sample);
-        else
+        if (_items.Count < capacity)
         {
-            long slot = random.NextLong(Seen);
-            if (slot < capacity) _items[(int)slot] = sample;
+            _items.Add(entry);
+            return true;
         }
+        long slot = random.NextLong(Seen);
+        if (slot >= capacity) return false;
+        _items[(int)slot] = entry;
+        return true;
     }
 
-    /// <summary><paramref name="count"/> samples drawn uniformly with replacement.</summary>
-    public IEnumerable<TrainingSample> Sample(int count, StableRandom draw)
+    /// <inheritdoc />
+    public IEnumerable<ReplayEntry> Sample(int count, StableRandom draw)
     {
         for (int i = 0; i < count; i++) yield return _items[draw.Next(_items.Count)];
     }
-
-    /// <summary>Bytes of token ids held (4 per id).</summary>
-    public long Bytes => _items.Sum(s => (long)s.Tokens.Length * sizeof(int));
 }

@@ -15,6 +15,7 @@ internal static class StrategyFactory
             ReplayStrategyConfig replay => new ReplayPlugin(replay, config.Seed),
             AdaptersStrategyConfig adapters => new AdaptersPlugin(adapters, config, tokenizer),
             IsolationStrategyConfig isolation => new IsolationPlugin(isolation, config, tokenizer),
+            RehearsalStrategyConfig rehearsal => new RehearsalPlugin(rehearsal, config.Seed),
             _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
         }).ToList();
 }

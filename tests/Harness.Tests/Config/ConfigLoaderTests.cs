@@ -231,7 +231,7 @@ public sealed class ConfigLoaderTests : IDisposable
 
         // Then
         var line = AssertInputError(result, $"{path}:5:11: strategies[0].type: unknown type 'ewc'");
-        Assert.Contains("joint, naive, replay", line);
+        Assert.Contains("joint, naive, rehearsal, replay", line);
     }
 
     [Fact]

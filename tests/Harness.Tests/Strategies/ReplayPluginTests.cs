@@ -125,4 +125,44 @@ public sealed class ReplayPluginTests : IDisposable
         // Then no slot is taken from the new data
         Assert.Equal(0, plugin.ReservedSlots(second));
     }
+
+    [Fact]
+    public void ComposeBatch_ReplayBatchSize_AddsExactlyThatManyEveryStep()
+    {
+        // Given replay_batch_size 3 with batch 8, after stage 1
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, ReplayBatchSize = 3 }, 0), Stage(0, 8));
+        var second = Stage(1, 8);
+        plugin.OnStageStart(second);
+
+        // When five batches of 5 new samples are composed
+        for (int step = 0; step < 5; step++)
+        {
+            var batch = MathSamples.Take(5).ToList();
+            plugin.ComposeBatch(second, batch);
+
+            // Then each gets exactly 3 replayed samples after the new ones
+            Assert.Equal(8, batch.Count);
+            Assert.Equal(MathSamples.Take(5), batch.Take(5));
+        }
+        Assert.Equal(3, plugin.ReservedSlots(second));
+    }
+
+    [Theory]
+    [InlineData("fifo")]
+    [InlineData("balanced")]
+    [InlineData("reservoir")]
+    public void Report_StreamSelections_FillTheBufferDuringTheStage(string selection)
+    {
+        // Given 20 samples offered to a buffer of 8 by each stream policy
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, Selection = selection }, 0), Stage(0, 8));
+
+        // When
+        var report = new JsonObject();
+        plugin.Report(report);
+
+        // Then
+        Assert.Equal(selection, report["replay"]!["selection"]!.GetValue<string>());
+        Assert.Equal(8, report["replay"]!["buffer_count"]!.GetValue<int>());
+        Assert.Equal(0, report["replay"]!["logit_bytes"]!.GetValue<long>());
+    }
 }

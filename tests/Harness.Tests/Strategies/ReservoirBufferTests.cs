@@ -9,8 +9,8 @@ public sealed class ReservoirBufferTests
     private const int Items = 1000, Capacity = 100, Trials = 2000, Bins = 10;
 
     /// <summary>Item i as a sample whose single token is i.</summary>
-    private static readonly TrainingSample[] Stream =
-        Enumerable.Range(0, Items).Select(i => new TrainingSample([i], 0, 0)).ToArray();
+    private static readonly ReplayEntry[] Stream =
+        Enumerable.Range(0, Items).Select(i => new ReplayEntry(new TrainingSample([i], 0, 0))).ToArray();
 
     /// <summary>The 0.999 quantile of χ² with 9 degrees of freedom (Bins − 1).</summary>
     private const double ChiSquareCritical9 = 27.877;
@@ -30,7 +30,7 @@ public sealed class ReservoirBufferTests
             Assert.Equal(Math.Min(i + 1, Capacity), buffer.Count);
         }
         Assert.Equal(Items, buffer.Seen);
-        Assert.Equal(Capacity, buffer.Items.Select(s => s.Tokens[0]).Distinct().Count());
+        Assert.Equal(Capacity, buffer.Items.Select(e => e.Sample.Tokens[0]).Distinct().Count());
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class ReservoirBufferTests
         foreach (var sample in Stream.Take(30)) buffer.Offer(sample);
 
         // Then all 30 are kept
-        Assert.Equal(Enumerable.Range(0, 30), buffer.Items.Select(s => s.Tokens[0]));
+        Assert.Equal(Enumerable.Range(0, 30), buffer.Items.Select(e => e.Sample.Tokens[0]));
         Assert.Equal(30 * sizeof(int), buffer.Bytes);
     }
 
@@ -69,7 +69,7 @@ public sealed class ReservoirBufferTests
         {
             var buffer = new ReservoirBuffer(Capacity, StableRandom.For(trial, "reservoir-uniformity"));
             foreach (var sample in Stream) buffer.Offer(sample);
-            return buffer.Items.Select(s => s.Tokens[0]);
+            return buffer.Items.Select(e => e.Sample.Tokens[0]);
         });
 
         // Then item positions in the stream are kept uniformly: the 10 bins of 100 consecutive items pass a χ² test
