@@ -10,7 +10,7 @@ namespace Harness.Adapters;
 /// </summary>
 internal sealed class LoraAdapter : IDisposable
 {
-    private readonly List<(AdapterSite Site, LoraLayer Layer)> _layers;
+    private readonly List<(AdapterSite Site, LoraUpdate Layer)> _layers;
 
     /// <summary>The adapter's name: a domain id, or <c>shared</c>.</summary>
     public string Name { get; }
@@ -33,7 +33,9 @@ internal sealed class LoraAdapter : IDisposable
         Targets = targets;
         _layers = model.AdapterSites
             .Where(site => targets.Contains(site.Target))
-            .Select(site => (site, new LoraLayer(site.InFeatures, site.OutFeatures, rank, alpha, dropout, device)))
+            .Select(site => (site, site.IsEmbedding
+                ? (LoraUpdate)new LoraEmbedding(site.InFeatures, site.OutFeatures, rank, alpha, device)
+                : new LoraLayer(site.InFeatures, site.OutFeatures, rank, alpha, dropout, device)))
             .ToList();
         if (_layers.Count == 0) throw new ArgumentException($"adapter {name}: no projection matches targets {string.Join(", ", targets)}");
     }
@@ -62,13 +64,12 @@ internal sealed class LoraAdapter : IDisposable
         foreach (var parameter in Parameters()) parameter.requires_grad = trainable;
     }
 
-    /// <summary>Tensors named as PEFT names them: <c>base_model.model.{module path}.lora_A.weight</c> ([r, in]) and <c>lora_B.weight</c> ([out, r]).</summary>
+    /// <summary>
+    /// Tensors named as PEFT names them: <c>base_model.model.{module path}.lora_A.weight</c> ([r, in]) and <c>lora_B.weight</c>
+    /// ([out, r]); for the embedding <c>lora_embedding_A</c> ([r, vocab]) and <c>lora_embedding_B</c> ([d_model, r]).
+    /// </summary>
     public IReadOnlyList<(string Name, Tensor Tensor)> NamedTensors() => _layers
-        .SelectMany(l => new[]
-        {
-            ($"{PeftLayout.TensorPrefix}{l.Site.Path}.lora_A.weight", l.Layer.A),
-            ($"{PeftLayout.TensorPrefix}{l.Site.Path}.lora_B.weight", l.Layer.B),
-        })
+        .SelectMany(l => l.Layer.NamedWeights.Select(w => ($"{PeftLayout.TensorPrefix}{l.Site.Path}.{w.Suffix}", w.Tensor)))
         .ToList();
 
     /// <summary>Overwrites the layers' weights with <paramref name="tensors"/> (by PEFT name); every layer must be present with its shape.</summary>

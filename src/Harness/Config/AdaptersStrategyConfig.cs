@@ -13,7 +13,7 @@ internal sealed record AdaptersStrategyConfig : StrategyConfig
     [ConfigRange(1e-6, 1e6)] public double Alpha { get; init; } = 16;
     /// <summary>Dropout on the adapter's input while training.</summary>
     [ConfigRange(0, 0.9)] public double Dropout { get; init; }
-    /// <summary>Projections adapted in every block: any of q, k, v, o, mlp_up, mlp_down, head (the output projection).</summary>
+    /// <summary>Projections adapted in every block: any of q, k, v, o, mlp_up, mlp_down, head (the output projection), tok_emb (the token embedding).</summary>
     [ConfigNonEmpty] public IReadOnlyList<string> Targets { get; init; } = ["q", "v"];
     /// <summary>
     /// How a question finds its adapter: oracle (its domain is known), keyword (the curriculum's <c>keywords</c> lists),

@@ -130,7 +130,7 @@ internal static partial class ConfigLoader
     }
 
     /// <summary>The model's projections an adapter can target.</summary>
-    private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down", "head"];
+    private static readonly string[] AdapterTargets = ["q", "k", "v", "o", "mlp_up", "mlp_down", "head", "tok_emb"];
 
     private static void CheckReplayAndRehearsalOptions(ExperimentConfig config, ConfigPositions at)
     {

@@ -3,14 +3,18 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>
-/// A linear projection of the model that adapters can plug into (q, k, v, o, mlp_up, mlp_down of each block). It is a
+/// A module of the model that adapters can plug into (q, k, v, o, mlp_up, mlp_down of each block, the head, the token
+/// embedding). It is a
 /// plain object, not a module field, so attached adapters never enter the base model's state_dict; the projection adds
 /// the attached layers' output to its own. A row mask ([B, 1, 1], 0/1) limits a layer to some samples of the batch
 /// (a replayed sample goes through its own domain's adapter).
 /// </summary>
-internal sealed class AdapterSite(string path, string target, long inFeatures, long outFeatures)
+internal sealed class AdapterSite(string path, string target, long inFeatures, long outFeatures, bool embedding = false)
 {
-    private readonly List<(LoraLayer Layer, Tensor? RowMask)> _attached = [];
+    /// <summary>True for the token embedding: its input is token ids and <see cref="InFeatures"/> is the vocabulary size.</summary>
+    public bool IsEmbedding { get; } = embedding;
+
+    private readonly List<(LoraUpdate Layer, Tensor? RowMask)> _attached = [];
 
     /// <summary>The projection's module path in the base model, e.g. <c>blocks.0.attn.q</c> (PEFT names tensors by it).</summary>
     public string Path { get; } = path;
@@ -25,7 +29,7 @@ internal sealed class AdapterSite(string path, string target, long inFeatures, l
     public int AttachedCount => _attached.Count;
 
     /// <summary>Adds <paramref name="layer"/>'s update, for every row or only where <paramref name="rowMask"/> is 1.</summary>
-    public void Attach(LoraLayer layer, Tensor? rowMask = null) => _attached.Add((layer, rowMask));
+    public void Attach(LoraUpdate layer, Tensor? rowMask = null) => _attached.Add((layer, rowMask));
 
     /// <summary>Removes every attached layer: the projection is the base one again.</summary>
     public void DetachAll() => _attached.Clear();

@@ -25,7 +25,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     /// <summary>Every projection adapters can plug into, block by block, then the output head (not part of the state_dict).</summary>
     public IReadOnlyList<AdapterSite> AdapterSites { get; }
 
-    private readonly AdapterSite _headSite;
+    private readonly AdapterSite _headSite, _embeddingSite;
 
     /// <summary>A model for <paramref name="vocabSize"/> tokens shaped by <paramref name="config"/>.</summary>
     public GptModel(ModelConfig config, int vocabSize) : base(nameof(GptModel))
@@ -41,8 +41,10 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
         RegisterComponents();
         // The head is a target too: a frozen head cannot put weight on tokens the base never produced (digits, for a base
         // pretrained on prose), so adapters over such a base need it to learn a domain with new answer tokens.
+        // The same holds for the input side: the embeddings of tokens the base never saw are still random.
         _headSite = new AdapterSite("head", "head", config.DModel, vocabSize);
-        AdapterSites = blocks.SelectMany(b => b.Sites).Append(_headSite).ToList();
+        _embeddingSite = new AdapterSite("tok_emb", "tok_emb", vocabSize, config.DModel, embedding: true);
+        AdapterSites = blocks.SelectMany(b => b.Sites).Append(_headSite).Append(_embeddingSite).ToList();
         InitialiseWeights(config.Layers);
     }
 
@@ -60,7 +62,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
         long time = tokens.shape[1];
         if (time > Context) throw new ArgumentException($"sequence of {time} tokens exceeds the context of {Context}");
         var positions = arange(time, dtype: ScalarType.Int64, device: tokens.device); // [T]
-        var x = dropout.forward(tok_emb.forward(tokens) + pos_emb.forward(positions)); // [B, T, C]
+        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens)) + pos_emb.forward(positions)); // [B, T, C]
         foreach (var block in blocks) x = block.forward(x);
         return ln_f.forward(x).MoveToOuterDisposeScope();
     }

@@ -9,7 +9,7 @@ namespace Harness.Models;
 /// PyTorch's default Linear init (Kaiming-uniform) and B as zeros, as in PEFT, so a fresh layer changes nothing.
 /// Field names are PEFT's tensor names (<c>lora_A.weight</c>, <c>lora_B.weight</c>).
 /// </summary>
-internal sealed class LoraLayer : nn.Module<Tensor, Tensor>
+internal sealed class LoraLayer : LoraUpdate
 {
     private readonly Linear lora_A, lora_B;
     private readonly Dropout dropout;
@@ -33,6 +33,9 @@ internal sealed class LoraLayer : nn.Module<Tensor, Tensor>
 
     /// <summary>[out, rank] up-projection.</summary>
     public Tensor B => lora_B.weight!;
+
+    /// <inheritdoc />
+    public override IReadOnlyList<(string Suffix, Tensor Tensor)> NamedWeights => [("lora_A.weight", A), ("lora_B.weight", B)];
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) // [..., in] → [..., out]

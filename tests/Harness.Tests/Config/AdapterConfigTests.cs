@@ -34,7 +34,7 @@ public sealed class AdapterConfigTests : IDisposable
     public void Validate_UnknownTarget_NamesItAndTheValidOnes()
     {
         var (result, path) = Validate("  - {type: adapters, targets: [q, gate]}");
-        AssertInputError(result, $"{path}:7:22: strategies[0].targets:", "unknown target 'gate' (expected any of q, k, v, o, mlp_up, mlp_down, head)");
+        AssertInputError(result, $"{path}:7:22: strategies[0].targets:", "unknown target 'gate' (expected any of q, k, v, o, mlp_up, mlp_down, head, tok_emb)");
     }
 
     [Fact]

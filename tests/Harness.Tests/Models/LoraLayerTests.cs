@@ -38,11 +38,12 @@ public sealed class LoraLayerTests : IDisposable
     {
         // Given the base model's logits
         var before = Logits();
-        // When a fresh adapter (B = 0) is attached to all six projections of both blocks
-        using var adapter = new LoraAdapter("d", _model, ["q", "k", "v", "o", "mlp_up", "mlp_down"], rank: 4, alpha: 8, dropout: 0, CPU);
+        // When a fresh adapter (B = 0; for the embedding A = 0) is attached to all six projections of both blocks, the
+        // head and the token embedding
+        using var adapter = new LoraAdapter("d", _model, ["q", "k", "v", "o", "mlp_up", "mlp_down", "head", "tok_emb"], rank: 4, alpha: 8, dropout: 0, CPU);
         adapter.AttachTo();
         // Then every logit is exactly what it was
-        Assert.Equal(12, _model.AdapterSites.Count(s => s.AttachedCount == 1));
+        Assert.Equal(14, _model.AdapterSites.Count(s => s.AttachedCount == 1));
         Assert.Equal(before, Logits());
     }
 
@@ -97,6 +98,24 @@ public sealed class LoraLayerTests : IDisposable
         Assert.Equal(before[..row], after[..row]);
         Assert.Equal(before[(2 * row)..], after[(2 * row)..]);
         Assert.NotEqual(before[row..(2 * row)], after[row..(2 * row)]);
+    }
+
+    [Fact]
+    public void EmbeddingUpdate_AddsTheLowRankRowOfEachToken()
+    {
+        // Given an embedding update of rank 1 over 3 tokens, width 2, alpha 2 (scaling 2): A = [[0, 1, 2]], B = [[1], [-1]]
+        using var layer = new LoraEmbedding(3, 2, rank: 1, alpha: 2, CPU);
+        using (no_grad())
+        {
+            layer.NamedWeights[0].Tensor.copy_(tensor(new[] { 0f, 1f, 2f }, [1, 3]));
+            layer.NamedWeights[1].Tensor.copy_(tensor(new[] { 1f, -1f }, [2, 1]));
+        }
+        // When ids [[2, 0]] go through: token 2 → 2 · (1, -1) · 2 = (4, -4); token 0 → (0, 0)
+        using var ids = tensor(new long[] { 2, 0 }, [1, 2]);
+        using var y = layer.forward(ids);
+        // Then
+        Assert.Equal([1L, 2L, 2L], y.shape);
+        Assert.Equal(new[] { 4f, -4f, 0f, 0f }, y.data<float>().ToArray());
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using System.Text.Json.Nodes;
+using Harness.Config;
+using Harness.Training;
+
+namespace Harness.Tests.Cli;
+
+/// <summary>
+/// Every config in configs/ runs end to end with its own strategies, curriculum sources and keywords, shrunk to a tiny
+/// model, tiny data and two epochs: a config that no longer loads or a strategy combination that crashes fails here.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class ShippedConfigSmokeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    private static string ConfigsFolder()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Harness.sln"))) return Path.Combine(dir.FullName, "configs");
+        throw new DirectoryNotFoundException("configs/ (no Harness.sln above the test folder)");
+    }
+
+    public static TheoryData<string> Configs()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(ConfigsFolder(), "*.yaml").Order()) data.Add(Path.GetFileName(file));
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void ShippedConfig_AtTinySize_RunsToTheEnd(string fileName)
+    {
+        // Given the shipped config, shrunk
+        var loaded = ConfigLoader.Load(Path.Combine(ConfigsFolder(), fileName));
+        var config = loaded.Config;
+        var tiny = loaded with
+        {
+            Config = config with
+            {
+                Device = "cpu",
+                Model = config.Model with { DModel = 32, Layers = 1, Heads = 2 },
+                Pretrain = config.Pretrain with { Steps = 3, BatchSize = 8 },
+                Curriculum = config.Curriculum.Select(d => d with { TrainSize = 16, TestSize = 4, HeldoutSize = Math.Min(d.HeldoutSize, 4), Epochs = null }).ToList(),
+                Training = config.Training with { BatchSize = 8, Epochs = 2, LogEvery = 100 },
+                Evaluation = config.Evaluation with { BatchSize = 32 },
+            },
+        };
+        // When it runs
+        var output = new StringWriter();
+        var runner = new ExperimentRunner(output, interactive: false) { CacheDirectory = _dir.File("cache") };
+        var directory = runner.Run(tiny, _dir.File(Path.GetFileNameWithoutExtension(fileName)));
+        // Then it completed, with one matrix row per stage and a report entry per strategy that reports
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "metrics.json")))!;
+        Assert.Equal("completed", metrics["status"]!.GetValue<string>());
+        bool joint = config.Strategies.Any(s => s is JointStrategyConfig);
+        Assert.Equal(joint ? 2 : config.Curriculum.Count + 1, metrics["stages"]!.AsArray().Count);
+        foreach (var strategy in config.Strategies.Where(s => s is not (NaiveStrategyConfig or JointStrategyConfig)))
+            Assert.True(metrics["strategy_report"]![strategy.Type] is not null, $"{fileName}: no report for {strategy.Type}");
+    }
+}
