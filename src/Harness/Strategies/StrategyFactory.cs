@@ -12,6 +12,8 @@ internal static class StrategyFactory
             NaiveStrategyConfig => new NaivePlugin(),
             JointStrategyConfig => new JointPlugin(),
             ReplayStrategyConfig replay => new ReplayPlugin(replay, config.Seed),
+            DistillationStrategyConfig distillation => new DistillationPlugin(distillation),
+            EwcStrategyConfig ewc => new EwcPlugin(ewc, config.Seed),
             _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
         }).ToList();
 }
