@@ -92,6 +92,9 @@ internal static partial class ConfigLoader
             throw at.Error(adapterStrategies[1], "type",
                 $"'{adapterStrategies[1].Type}' cannot be combined with '{adapterStrategies[0].Type}': both give each domain its own adapter and route questions");
         foreach (var strategy in adapterStrategies) CheckAdapters(config, strategy, at);
+        if (adapterStrategies.Count > 0 && strategies.FirstOrDefault(s => s is DistillationStrategyConfig or EwcStrategyConfig) is { } weights)
+            throw at.Error(weights, "type",
+                $"'{weights.Type}' protects the model's own weights, which '{adapterStrategies[0].Type}' freezes: it would do nothing (use replay to protect adapters)");
     }
 
     /// <summary>Targets that exist and do not overlap, routing that has what it needs.</summary>

@@ -31,6 +31,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     public GptModel(ModelConfig config, int vocabSize) : base(nameof(GptModel))
     {
         Context = config.Context;
+        (_config, _vocabSize) = (config, vocabSize);
         tok_emb = nn.Embedding(vocabSize, config.DModel);
         pos_emb = nn.Embedding(config.Context, config.DModel);
         dropout = nn.Dropout(config.Dropout);
@@ -87,5 +88,25 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
                 nn.init.normal_(parameter, 0, residual ? 0.02 / Math.Sqrt(2 * layers) : 0.02);
             }
         }
+    }
+
+    // Plain (non-Module, non-Tensor) fields: RegisterComponents ignores them, so they never enter the state_dict.
+    private readonly ModelConfig _config;
+    private readonly int _vocabSize;
+
+    /// <summary>
+    /// An independent model with this one's shape and current weights, on the same device: a snapshot (for example
+    /// a distillation teacher). It shares no storage with this model, so training either leaves the other unchanged.
+    /// </summary>
+    public GptModel Copy()
+    {
+        // Construction draws initial weights; restoring the generator keeps a copy from shifting later random draws.
+        using var rngState = get_rng_state();
+        var copy = new GptModel(_config, _vocabSize);
+        set_rng_state(rngState);
+        copy.to(parameters().First().device);
+        using var noGrad = no_grad();
+        copy.load_state_dict(state_dict());
+        return copy;
     }
 }

@@ -16,6 +16,8 @@ internal static class StrategyFactory
             AdaptersStrategyConfig adapters => new AdaptersPlugin(adapters, config, tokenizer),
             IsolationStrategyConfig isolation => new IsolationPlugin(isolation, config, tokenizer),
             RehearsalStrategyConfig rehearsal => new RehearsalPlugin(rehearsal, config.Seed),
+            DistillationStrategyConfig distillation => new DistillationPlugin(distillation),
+            EwcStrategyConfig ewc => new EwcPlugin(ewc, config.Seed),
             _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
         }).ToList();
 }

@@ -67,6 +67,15 @@ public sealed class AdapterConfigTests : IDisposable
         Assert.Contains("joint trains all domains at once", Assert.Single(result.StderrLines));
     }
 
+    [Theory]
+    [InlineData("ewc")]
+    [InlineData("distillation")]
+    public void Validate_WeightRegulariserWithAdapters_ExitsTwo(string type)
+    {
+        var (result, path) = Validate($"  - type: adapters\n  - type: {type}");
+        AssertInputError(result, $"{path}:8:5: strategies[1].type:", "which 'adapters' freezes");
+    }
+
     [Fact]
     public void Validate_AdaptersWithReplay_IsAccepted()
     {

@@ -1,0 +1,81 @@
+using System.Text.Json.Nodes;
+using Harness.Config;
+using Harness.Models;
+using Harness.Training;
+using static TorchSharp.torch;
+
+namespace Harness.Strategies;
+
+/// <summary>
+/// Learning without Forgetting (Li &amp; Hoiem 2016, "Learning without Forgetting"): when a stage after the first
+/// starts, a frozen copy of the model (as the previous stage left it) becomes the teacher, and every batch (new and
+/// replayed samples alike) adds <c>weight · T² · KL(teacher_T ‖ student_T)</c> at its answer positions, with both
+/// distributions softened by the temperature T (Hinton et al. 2015, "Distilling the Knowledge in a Neural Network";
+/// T² keeps the soft term's gradients on the scale of the hard one). The teacher lives in this plugin, never in the
+/// model, so it is not part of the model's state_dict; it is released when its stage ends.
+/// </summary>
+internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IStrategyPlugin, IDisposable
+{
+    private GptModel? _teacher;
+    private int _stagesDistilled;
+
+    /// <summary>The frozen teacher of the current stage, or null (stage 1, weight 0, between stages).</summary>
+    public GptModel? Teacher => _teacher;
+
+    /// <inheritdoc />
+    public void OnStageStart(StageContext context)
+    {
+        ReleaseTeacher();
+        if (context.StageIndex == 0 || config.Weight == 0) return; // nothing learned yet to preserve
+        // The model has not changed since the previous stage ended (evaluation does not train), so copying it here is
+        // copying the end of the previous stage.
+        var teacher = context.Model.Copy();
+        foreach (var parameter in teacher.parameters()) parameter.requires_grad = false;
+        teacher.eval();
+        _teacher = teacher;
+        _stagesDistilled++;
+    }
+
+    /// <inheritdoc />
+    public Tensor? ExtraLoss(StageContext context, TrainingBatch batch, Tensor answerLogits)
+    {
+        if (_teacher is null) return null;
+        Tensor teacherLogits;
+        using (no_grad())
+            teacherLogits = _teacher.Head(batch.AtAnswers(_teacher.Hidden(batch.Inputs))); // [N, V]
+        double t = config.Temperature;
+        return SoftKl(teacherLogits, answerLogits, t) * (config.Weight * t * t);
+    }
+
+    /// <summary>
+    /// KL(teacher_T ‖ student_T) averaged over rows: mean_n Σ_v p_t (log p_t − log p_s), p = softmax(logits / T), for
+    /// [N, V] logits. Written out rather than with <c>kl_div</c>, whose TorchSharp default (log_target) and missing
+    /// batchmean reduction differ from PyTorch.
+    /// </summary>
+    public static Tensor SoftKl(Tensor teacherLogits, Tensor studentLogits, double temperature)
+    {
+        var logTeacher = nn.functional.log_softmax(teacherLogits / temperature, 1); // [N, V]
+        var logStudent = nn.functional.log_softmax(studentLogits / temperature, 1); // [N, V]
+        return (logTeacher.exp() * (logTeacher - logStudent)).sum(1).mean();
+    }
+
+    /// <inheritdoc />
+    public void OnStageEnd(StageContext context) => ReleaseTeacher(); // only this stage's steps need it
+
+    /// <inheritdoc />
+    public void Report(JsonObject report) => report["distillation"] = new JsonObject
+    {
+        ["weight"] = config.Weight,
+        ["temperature"] = config.Temperature,
+        ["stages_distilled"] = _stagesDistilled,
+    };
+
+    /// <inheritdoc />
+    public void Dispose() => ReleaseTeacher();
+
+    private void ReleaseTeacher()
+    {
+        _teacher?.Dispose();
+        _teacher = null;
+    }
+}
