@@ -78,6 +78,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     private void InitialiseWeights(int layers)
     {
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope(); // the init functions return new handles to the same storage
         foreach (var (name, parameter) in named_parameters())
         {
             if (name.EndsWith(".bias", StringComparison.Ordinal)) nn.init.zeros_(parameter);

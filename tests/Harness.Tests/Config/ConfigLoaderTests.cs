@@ -220,18 +220,18 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Validate_UnknownStrategyType_ExitsTwoListingTypes()
     {
-        // Given strategy type ewc (not implemented), its value at 5:11
+        // Given strategy type gem (not implemented), its value at 5:11
         var (result, path) = Validate("""
             name: tiny
             curriculum:
               - {id: math, source: math}
             strategies:
-              - type: ewc
+              - type: gem
             """);
 
         // Then
-        var line = AssertInputError(result, $"{path}:5:11: strategies[0].type: unknown type 'ewc'");
-        Assert.Contains("joint, naive, rehearsal, replay", line);
+        var line = AssertInputError(result, $"{path}:5:11: strategies[0].type: unknown type 'gem'");
+        Assert.Contains("adapters, distillation, ewc, isolation, joint, naive, rehearsal, replay", line);
     }
 
     [Fact]

@@ -177,6 +177,37 @@ public sealed class DistillationPluginTests : IDisposable
     }
 
     [Fact]
+    public void StageCycle_Repeated_LiveTensorCountStaysFlat()
+    {
+        // Given one distilled stage (teacher made, 3 steps, teacher released) already run once
+        using var plugin = new DistillationPlugin(new DistillationStrategyConfig());
+        using var log = new RunLog(TextWriter.Null, interactive: false);
+        var loop = new StepLoop(_model, CPU, log, new TrainingConfig { LogEvery = 3 });
+        void Cycle()
+        {
+            var context = Stage(1);
+            plugin.OnStageStart(context);
+            loop.Run("s", 3, 0.01, _ => Samples, (batch, logits) => plugin.ExtraLoss(context, batch, logits), _ => { });
+            plugin.OnStageEnd(context);
+        }
+        Cycle();
+        long live = torch.Tensor.TotalCount;
+
+        // When two more stages run
+        Cycle();
+        Cycle();
+
+        // Then no teacher weight or teacher output outlived its stage. Constructing a GptModel leaves a few tensor
+        // handles of its own (weight initialisation, outside this plugin), so that baseline is measured and allowed.
+        long growth = torch.Tensor.TotalCount - live;
+        long before = torch.Tensor.TotalCount;
+        using (new GptModel(new ModelConfig { DModel = 16, Layers = 1, Heads = 2, Context = 8 }, 64)) { }
+        long perConstruction = torch.Tensor.TotalCount - before;
+        Assert.True(growth <= 2 * perConstruction + 2,
+            $"{growth} more live tensors after two more distilled stages ({perConstruction} per model construction)");
+    }
+
+    [Fact]
     public void Copy_Model_SameOutputsIndependentStorageSameRandomStream()
     {
         // Given a model and a copy made between two random draws

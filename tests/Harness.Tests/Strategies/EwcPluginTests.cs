@@ -210,6 +210,32 @@ public sealed class EwcPluginTests : IDisposable
     }
 
     [Fact]
+    public void OnlineStageCycle_Repeated_LiveTensorCountStaysFlat()
+    {
+        // Given online EWC that has estimated one Fisher and trained 3 steps with its penalty
+        using var plugin = new EwcPlugin(new EwcStrategyConfig { Lambda = 100, Online = true, Gamma = 0.9 }, 0);
+        using var log = new RunLog(TextWriter.Null, interactive: false);
+        var loop = new StepLoop(_model, CPU, log, new TrainingConfig { LogEvery = 3 });
+        void Cycle()
+        {
+            var context = Stage(1);
+            plugin.OnStageEnd(Stage(0));
+            loop.Run("s", 3, 0.01, _ => Samples, (batch, logits) => plugin.ExtraLoss(context, batch, logits), _ => { });
+        }
+        Cycle();
+        long live = torch.Tensor.TotalCount;
+
+        // When two more Fisher estimates are folded in and trained with
+        Cycle();
+        Cycle();
+
+        // Then the running anchor is all that is kept: no per-sample gradient, Fisher or θ* copy leaked
+        long growth = torch.Tensor.TotalCount - live;
+        Assert.True(growth <= 2, $"{growth} more live tensors after two more online stages");
+        Assert.Equal(1, plugin.AnchorCount);
+    }
+
+    [Fact]
     public void Run_TinyConfigWithEwc_ReportsFisher()
     {
         // Given the tiny two-domain config with online EWC
