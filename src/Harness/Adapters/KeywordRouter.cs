@@ -16,7 +16,7 @@ internal sealed class KeywordRouter(IReadOnlyList<IReadOnlyList<string>> keyword
         for (int d = 0; d < keywords.Count; d++)
         {
             if (!trained.Contains(d)) continue;
-            int hits = keywords[d].Count(k => question.Contains(k, StringComparison.OrdinalIgnoreCase));
+            int hits = keywords[d].Distinct(StringComparer.OrdinalIgnoreCase).Count(k => question.Contains(k, StringComparison.OrdinalIgnoreCase));
             if (hits > bestHits) (best, bestHits) = (d, hits);
         }
         if (best >= 0) return best;

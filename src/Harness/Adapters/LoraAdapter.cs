@@ -46,10 +46,14 @@ internal sealed class LoraAdapter : IDisposable
     /// <summary>Trainable parameter count.</summary>
     public long ParameterCount => Parameters().Sum(p => p.numel());
 
-    /// <summary>Plugs every layer into its projection, for all rows or only where <paramref name="rowMask"/> is 1.</summary>
-    public void AttachTo(Tensor? rowMask = null)
+    /// <summary>
+    /// Plugs every layer into its module, for all rows, or only for the samples a mask marks: <paramref name="sampleMask"/>
+    /// ([B, 1, 1]) at the token-level modules, <paramref name="answerMask"/> ([N, 1], one row per answer position) at the
+    /// head, which training applies to the answer positions only.
+    /// </summary>
+    public void AttachTo(Tensor? sampleMask = null, Tensor? answerMask = null)
     {
-        foreach (var (site, layer) in _layers) site.Attach(layer, rowMask);
+        foreach (var (site, layer) in _layers) site.Attach(layer, site.Target == "head" ? answerMask : sampleMask);
     }
 
     /// <summary>Train mode (dropout on) or eval mode for the adapter's layers.</summary>

@@ -61,6 +61,11 @@ internal static class PeftLayout
         if (config["peft_type"]?.GetValue<string>() != "LORA") throw new HarnessInputException($"{configPath}: peft_type: expected LORA");
         if (config["r"]?.GetValue<int>() != adapter.Rank)
             throw new HarnessInputException($"{configPath}: r: {config["r"]} does not match the run's rank {adapter.Rank}");
+        if (config["lora_alpha"]?.GetValue<double>() != adapter.Alpha)
+            throw new HarnessInputException($"{configPath}: lora_alpha: {config["lora_alpha"]} does not match the run's alpha {adapter.Alpha}");
+        var targets = config["target_modules"] is JsonArray list ? list.Select(t => t?.GetValue<string>()).ToList() : [];
+        if (!targets.SequenceEqual(adapter.Targets))
+            throw new HarnessInputException($"{configPath}: target_modules: [{string.Join(", ", targets)}] do not match the run's [{string.Join(", ", adapter.Targets)}]");
         var path = Path.Combine(folder, WeightsFile);
         using var content = SafeTensorsFile.Read(path);
         adapter.Load(content, path);

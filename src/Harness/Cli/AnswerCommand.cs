@@ -67,7 +67,10 @@ internal static class AnswerCommand
             foreach (var plugin in plugins) plugin.Activate(route);
             string routing = config.Strategies.OfType<AdaptersStrategyConfig>().Select(a => a.Routing)
                 .Concat(config.Strategies.OfType<IsolationStrategyConfig>().Select(i => i.Routing)).FirstOrDefault() ?? "none";
-            string chosen = routes is null ? "- (one model answers every domain)" : route >= 0 ? ids[route] : "base model (no adapter)";
+            bool shared = config.Strategies.Any(s => s is IsolationStrategyConfig);
+            string chosen = routes is null ? "- (one model answers every domain)"
+                : route >= 0 ? ids[route]
+                : shared ? "none (shared adapter only)" : "base model (no adapter)";
             var evaluator = new Evaluator(tokenizer, torchDevice, 1, tokenAccuracy: false);
             var answer = evaluator.Answer(model, question, Math.Min(MaxAnswerTokens, config.Model.Context - promptTokens));
             stdout.WriteLine($"domain: {chosen} (routing: {routing})");

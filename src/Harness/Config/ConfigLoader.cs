@@ -128,6 +128,11 @@ internal static partial class ConfigLoader
             throw at.Error(strategy, "default_domain", $"only keyword routing uses a default domain (routing is {routing})");
         if (routing == "keyword" && config.Curriculum.All(d => d.Keywords.Count == 0))
             throw at.Error(strategy, "routing", "keyword routing needs `keywords:` lists on the curriculum's domains");
+        if (routing == "keyword" && config.Curriculum.FirstOrDefault(d => d.Keywords.Count == 0 && d.Id != defaultDomain) is { } silent)
+            throw at.Error(silent, "id", $"keyword routing: domain '{silent.Id}' has no keywords, so no question could reach its adapter (give it keywords or make it default_domain)");
+        // Adapters are written to adapters/<domain id>/ next to adapters/shared/ and adapters/router.json.
+        if (config.Curriculum.FirstOrDefault(d => d.Id is "shared" or "router.json" || d.Id.StartsWith('.')) is { } clash)
+            throw at.Error(clash, "id", $"'{clash.Id}' is reserved in the adapters folder (adapters/shared, adapters/router.json); rename the domain");
         if (config.Curriculum.SelectMany(d => d.Keywords).FirstOrDefault(k => k.Trim().Length == 0) is not null)
             throw at.Error(config.Curriculum.First(d => d.Keywords.Any(k => k.Trim().Length == 0)), "keywords", "a keyword is empty");
     }

@@ -24,7 +24,9 @@ internal sealed class LoraLayer : LoraUpdate
         dropout = nn.Dropout(dropoutRate);
         _scaling = alpha / rank;
         RegisterComponents();
-        using (no_grad()) nn.init.zeros_(lora_B.weight);
+        using (no_grad())
+        using (NewDisposeScope()) // frees the handle zeros_ returns (the weight itself was made before the scope)
+            nn.init.zeros_(lora_B.weight);
         this.to(device);
     }
 

@@ -24,6 +24,7 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     private LoraAdapter? _shared;
     private LoraAdapter? _current;
     private int _currentDomain = -1;
+    private bool _masked;
 
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
@@ -50,25 +51,41 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
             AttachForTraining();
             return;
         }
-        // Mixed batch (replay or rehearsal): each row goes through the shared adapter and its own domain's adapter.
+        // Mixed batch (replay or rehearsal): each sample goes through the shared adapter and its own domain's adapter.
+        // The masks live in the step's dispose scope; OnStepEnd takes them off before the scope frees them.
         _adapters.DetachAll();
         _shared!.AttachTo();
         foreach (int domain in domains)
         {
             if (_adapters.For(domain) is not { } adapter) continue;
-            var rows = batch.Samples.Select(s => s.Domain == domain ? 1f : 0f).ToArray();
-            adapter.AttachTo(tensor(rows, [rows.Length, 1, 1]).to(context.Device)); // [B, 1, 1], freed with the step
+            var samples = batch.Samples.Select(s => s.Domain == domain ? 1f : 0f).ToArray();
+            // The head sees answer positions only: one mask row per answer token of each sample, in batch order.
+            var answers = batch.Samples.SelectMany(s => Enumerable.Repeat(s.Domain == domain ? 1f : 0f, s.Tokens.Length - s.AnswerStart)).ToArray();
+            adapter.AttachTo(
+                tensor(samples, [samples.Length, 1, 1]).to(context.Device), // [B, 1, 1]
+                tensor(answers, [answers.Length, 1]).to(context.Device)); // [N, 1]
         }
+        _masked = true;
+    }
+
+    /// <inheritdoc />
+    public void OnStepEnd(StageContext context, IReadOnlyList<TrainingSample> newSamples)
+    {
+        if (!_masked) return;
+        AttachForTraining();
+        _masked = false;
     }
 
     /// <inheritdoc />
     public void OnStageEnd(StageContext context)
     {
+        // Later plugins' stage-end passes (replay's loss scoring, DER++ logits) see the model as trained: shared plus
+        // this domain's adapter, unmasked, in eval mode.
         _current?.SetTrainable(false);
         _current?.Train(false);
         _shared?.Train(false);
-        _current = null;
         AttachForTraining();
+        _current = null;
     }
 
     /// <inheritdoc />

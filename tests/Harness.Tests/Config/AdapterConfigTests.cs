@@ -77,6 +77,20 @@ public sealed class AdapterConfigTests : IDisposable
     }
 
     [Fact]
+    public void Validate_KeywordRoutingWithADomainNoKeywordReaches_ExitsTwoAtThatDomain()
+    {
+        var (result, path) = Validate("  - {type: adapters, routing: keyword}");
+        AssertInputError(result, $"{path}:5:6: curriculum[1].id:", "domain 'poetry' has no keywords");
+    }
+
+    [Fact]
+    public void Validate_DomainNamedLikeTheSharedAdapter_ExitsTwo()
+    {
+        var (result, path) = Validate("  - type: isolation", curriculum: "  - {id: math, source: math}\n  - {id: shared, source: poetry}");
+        AssertInputError(result, $"{path}:5:6: curriculum[1].id:", "'shared' is reserved");
+    }
+
+    [Fact]
     public void Validate_AdaptersWithReplay_IsAccepted()
     {
         var (result, _) = Validate("  - {type: adapters, routing: keyword, default_domain: poetry}\n  - type: replay");

@@ -32,7 +32,7 @@ public sealed class IsolationPluginTests : IDisposable
             Name = "iso",
             Curriculum = Domains.Select(d => new DomainConfig { Id = d.Id, Source = "math" }).ToList(),
         };
-        var strategy = new IsolationStrategyConfig { SharedTargets = ["mlp_up"], DomainTargets = ["q"], Rank = 2, SharedRank = 2 };
+        var strategy = new IsolationStrategyConfig { SharedTargets = ["mlp_up"], DomainTargets = ["q", "head"], Rank = 2, SharedRank = 2 };
         _plugin = new IsolationPlugin(strategy, config, CharTokenizer.Build(["1+1", "ab"]));
     }
 
@@ -58,7 +58,7 @@ public sealed class IsolationPluginTests : IDisposable
         Assert.Equal(1, Site("q").AttachedCount);
         Assert.Equal(1, Site("mlp_up").AttachedCount);
         Assert.All(_model.parameters(), p => Assert.False(p.requires_grad));
-        Assert.Equal(4, _plugin.Parameters(Stage(1)).Count()); // one block: shared A, B on mlp_up + rev A, B on q
+        Assert.Equal(6, _plugin.Parameters(Stage(1)).Count()); // one block: shared A, B on mlp_up + rev A, B on q and on head
         // When a batch mixes a replayed sum sample with a new rev sample
         using var batch = new TrainingBatch([_rev, _sum], CPU);
         using (var scope = NewDisposeScope()) _plugin.OnBatch(Stage(1), batch);
@@ -69,6 +69,27 @@ public sealed class IsolationPluginTests : IDisposable
         using var plain = new TrainingBatch([_rev], CPU);
         _plugin.OnBatch(Stage(1), plain);
         Assert.Equal(1, Site("q").AttachedCount);
+    }
+
+    [Fact]
+    public void MixedBatch_ThroughTheModel_GivesOneLogitRowPerAnswerToken_AndTheStepEndDropsTheMasks()
+    {
+        // Given stage 2 (rev) with head adapters, and a mixed batch of 3 samples (2 answer tokens each)
+        _plugin.OnStageStart(Stage(0));
+        _plugin.OnStageEnd(Stage(0));
+        _plugin.OnStageStart(Stage(1));
+        using var scope = NewDisposeScope();
+        using var batch = new TrainingBatch([_rev, _sum, _rev], CPU);
+        _plugin.OnBatch(Stage(1), batch);
+        // When the training forward runs (the head sees answer positions only)
+        var logits = _model.Head(batch.AtAnswers(_model.Hidden(batch.Inputs)));
+        // Then the logits are [N, V], as without masks, and the loss can be computed
+        Assert.Equal([6L, 20L], logits.shape);
+        Assert.False(float.IsNaN(batch.Loss(logits).item<float>()));
+        // And once the step ends, no masked attachment is left for a later forward pass
+        _plugin.OnStepEnd(Stage(1), [_rev]);
+        Assert.Equal(1, Site("q").AttachedCount);
+        Assert.Equal(1, Site("head").AttachedCount);
     }
 
     [Fact]
