@@ -120,7 +120,6 @@ internal sealed class DomainAdapters(
             var adapter = new LoraAdapter(curriculum[d].Id, Model, targets, rank, alpha, dropout, _device!);
             PeftLayout.Load(adapter, folder);
             adapter.SetTrainable(false);
-            adapter.Train(false);
             _adapters[d] = adapter;
         }
         if (_router is not CentroidRouter router) return;

@@ -56,12 +56,6 @@ internal sealed class LoraAdapter : IDisposable
         foreach (var (site, layer) in _layers) site.Attach(layer, site.Target == "head" ? answerMask : sampleMask);
     }
 
-    /// <summary>Train mode (dropout on) or eval mode for the adapter's layers.</summary>
-    public void Train(bool on)
-    {
-        foreach (var (_, layer) in _layers) layer.train(on);
-    }
-
     /// <summary>Freezes the adapter (its stage is over) or makes it trainable.</summary>
     public void SetTrainable(bool trainable)
     {

@@ -34,14 +34,17 @@ internal sealed class AdapterSite(string path, string target, long inFeatures, l
     /// <summary>Removes every attached layer: the projection is the base one again.</summary>
     public void DetachAll() => _attached.Clear();
 
-    /// <summary>The projection's output <paramref name="baseOutput"/> of <paramref name="x"/> plus every attached update.</summary>
-    public Tensor Apply(Tensor x, Tensor baseOutput)
+    /// <summary>
+    /// The projection's output <paramref name="baseOutput"/> of <paramref name="x"/> plus every attached update, in the
+    /// host module's mode (<paramref name="training"/>: adapter dropout on or off).
+    /// </summary>
+    public Tensor Apply(Tensor x, Tensor baseOutput, bool training)
     {
         if (_attached.Count == 0) return baseOutput;
         var output = baseOutput;
         foreach (var (layer, mask) in _attached)
         {
-            using var delta = layer.forward(x);
+            using var delta = layer.Update(x, training);
             var next = mask is null ? output + delta : output + delta * mask;
             if (!ReferenceEquals(output, baseOutput)) output.Dispose();
             output = next;

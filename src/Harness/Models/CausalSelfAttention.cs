@@ -43,7 +43,7 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         long batch = x.shape[0], time = x.shape[1], channels = x.shape[2];
         Tensor Heads(Linear projection, AdapterSite site)
         {
-            using var projected = site.Apply(x, projection.forward(x)); // [B, T, C]
+            using var projected = site.Apply(x, projection.forward(x), training); // [B, T, C]
             return projected.view(batch, time, _heads, channels / _heads).transpose(1, 2); // [B, H, T, C/H]
         }
         using var query = Heads(q, _qSite);
@@ -52,7 +52,7 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         using var attended = nn.functional.scaled_dot_product_attention(
             query, key, value, null, training ? _dropoutRate : 0.0, true); // [B, H, T, C/H]
         using var merged = attended.transpose(1, 2).contiguous().view(batch, time, channels); // [B, T, C]
-        using var output = _oSite.Apply(merged, o.forward(merged));
+        using var output = _oSite.Apply(merged, o.forward(merged), training);
         return dropout.forward(output);
     }
 }

@@ -28,9 +28,9 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x) // [B, T, C]
     {
-        using var up = _upSite.Apply(x, mlp_up.forward(x)); // [B, T, 4C]
+        using var up = _upSite.Apply(x, mlp_up.forward(x), training); // [B, T, 4C]
         using var activated = nn.functional.gelu(up);
-        using var down = _downSite.Apply(activated, mlp_down.forward(activated)); // [B, T, C]
+        using var down = _downSite.Apply(activated, mlp_down.forward(activated), training); // [B, T, C]
         return dropout.forward(down);
     }
 }

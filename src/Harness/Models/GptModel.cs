@@ -63,7 +63,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
         long time = tokens.shape[1];
         if (time > Context) throw new ArgumentException($"sequence of {time} tokens exceeds the context of {Context}");
         var positions = arange(time, dtype: ScalarType.Int64, device: tokens.device); // [T]
-        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens)) + pos_emb.forward(positions)); // [B, T, C]
+        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens), training) + pos_emb.forward(positions)); // [B, T, C]
         foreach (var block in blocks) x = block.forward(x);
         return ln_f.forward(x).MoveToOuterDisposeScope();
     }
@@ -72,7 +72,7 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     /// Output logits for hidden states of any leading shape. Training applies it only at the answer positions: the
     /// vocabulary-wide projection is the largest tensor of a step, and the other positions carry no loss.
     /// </summary>
-    public Tensor Head(Tensor hidden) => _headSite.Apply(hidden, head.forward(hidden)); // [..., C] → [..., V]
+    public Tensor Head(Tensor hidden) => _headSite.Apply(hidden, head.forward(hidden), training); // [..., C] → [..., V]
 
     /// <summary>Normal(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·layers) (GPT-2).</summary>
     private void InitialiseWeights(int layers)

@@ -29,7 +29,7 @@ internal sealed class LoraEmbedding : LoraUpdate
         [("lora_embedding_A", lora_embedding_A), ("lora_embedding_B", lora_embedding_B)];
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor ids) // [B, T] token ids → [B, T, C]
+    public override Tensor Update(Tensor ids, bool training) // [B, T] token ids → [B, T, C]
     {
         using var rows = lora_embedding_A.t(); // [V, r]
         using var flat = ids.flatten();

@@ -12,7 +12,7 @@ namespace Harness.Models;
 internal sealed class LoraLayer : LoraUpdate
 {
     private readonly Linear lora_A, lora_B;
-    private readonly Dropout dropout;
+    private readonly double _dropout;
     private readonly double _scaling;
 
     /// <summary>A rank-<paramref name="rank"/> update from <paramref name="inFeatures"/> to <paramref name="outFeatures"/>.</summary>
@@ -21,7 +21,7 @@ internal sealed class LoraLayer : LoraUpdate
     {
         lora_A = nn.Linear(inFeatures, rank, hasBias: false);
         lora_B = nn.Linear(rank, outFeatures, hasBias: false);
-        dropout = nn.Dropout(dropoutRate);
+        _dropout = dropoutRate;
         _scaling = alpha / rank;
         RegisterComponents();
         using (no_grad())
@@ -40,9 +40,9 @@ internal sealed class LoraLayer : LoraUpdate
     public override IReadOnlyList<(string Suffix, Tensor Tensor)> NamedWeights => [("lora_A.weight", A), ("lora_B.weight", B)];
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) // [..., in] → [..., out]
+    public override Tensor Update(Tensor x, bool training) // [..., in] → [..., out]
     {
-        using var dropped = dropout.forward(x);
+        using var dropped = nn.functional.dropout(x, _dropout, training && _dropout > 0);
         using var down = lora_A.forward(dropped); // [..., r]
         using var up = lora_B.forward(down);
         return up.mul(_scaling);

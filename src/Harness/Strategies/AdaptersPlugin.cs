@@ -30,7 +30,6 @@ internal sealed class AdaptersPlugin(AdaptersStrategyConfig config, ExperimentCo
         _current = _adapters.Create(domain, context.Stage.Samples.Where(s => s.Domain == domain).ToList());
         _adapters.DetachAll();
         _current.AttachTo();
-        _current.Train(true);
     }
 
     /// <inheritdoc />
@@ -40,7 +39,6 @@ internal sealed class AdaptersPlugin(AdaptersStrategyConfig config, ExperimentCo
     public void OnStageEnd(StageContext context)
     {
         _current?.SetTrainable(false);
-        _current?.Train(false);
         _current = null;
     }
 

@@ -33,8 +33,6 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
         _shared ??= new LoraAdapter("shared", context.Model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, context.Device);
         _currentDomain = context.Stage.Domains.Single();
         _current = _adapters.Create(_currentDomain, context.Stage.Samples.Where(s => s.Domain == _currentDomain).ToList());
-        _shared.Train(true);
-        _current.Train(true);
         AttachForTraining();
     }
 
@@ -80,10 +78,8 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     public void OnStageEnd(StageContext context)
     {
         // Later plugins' stage-end passes (replay's loss scoring, DER++ logits) see the model as trained: shared plus
-        // this domain's adapter, unmasked, in eval mode.
+        // this domain's adapter, unmasked.
         _current?.SetTrainable(false);
-        _current?.Train(false);
-        _shared?.Train(false);
         AttachForTraining();
         _current = null;
     }
@@ -113,7 +109,6 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
         _adapters.Load(runDirectory);
         _shared = new LoraAdapter("shared", model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, device);
         PeftLayout.Load(_shared, Path.Combine(runDirectory, "adapters", _shared.Name));
-        _shared.Train(false);
     }
 
     /// <inheritdoc />

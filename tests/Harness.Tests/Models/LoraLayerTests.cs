@@ -66,6 +66,22 @@ public sealed class LoraLayerTests : IDisposable
     }
 
     [Fact]
+    public void AdapterDropout_FollowsTheModelsTrainOrEvalMode()
+    {
+        // Given an adapter with dropout 0.5 and B ≠ 0, attached to the model
+        using var adapter = new LoraAdapter("d", _model, ["mlp_up"], rank: 2, alpha: 2, dropout: 0.5, CPU);
+        using (no_grad())
+            foreach (var (_, tensor) in adapter.NamedTensors()) tensor.fill_(0.1);
+        adapter.AttachTo();
+        // When the model is in eval mode, two passes agree (no dropout); in train mode they differ
+        _model.eval();
+        Assert.Equal(Logits(), Logits());
+        _model.train();
+        Assert.NotEqual(Logits(), Logits());
+        _model.eval();
+    }
+
+    [Fact]
     public void Adapter_IsNeverPartOfTheModelsStateDict()
     {
         // Given the base's state_dict keys
