@@ -44,7 +44,7 @@ internal static class AnswerCommand
         foreach (var file in new[] { "config.resolved.yaml", "tokenizer.json", "model.pt", "metrics.json" })
             if (!File.Exists(Path.Combine(runDirectory, file)))
                 throw new HarnessInputException($"{Path.Combine(runDirectory, file)}: not found (is {runDirectory} a finished run?)");
-        var config = ConfigLoader.Load(Path.Combine(runDirectory, "config.resolved.yaml")).Config;
+        var config = ConfigLoader.Load(Path.Combine(runDirectory, "config.resolved.yaml"), requireData: false).Config;
         var tokenizer = TokenizerFactory.FromJson(File.ReadAllText(Path.Combine(runDirectory, "tokenizer.json")));
         var ids = config.Curriculum.Select(d => d.Id).ToList();
         int knownDomain = domainId is null ? -1 : ids.IndexOf(domainId);

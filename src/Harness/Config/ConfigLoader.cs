@@ -10,8 +10,11 @@ namespace Harness.Config;
 /// </summary>
 internal static partial class ConfigLoader
 {
-    /// <summary>Loads and validates <paramref name="path"/>.</summary>
-    public static LoadedConfig Load(string path)
+    /// <summary>
+    /// Loads and validates <paramref name="path"/>; <paramref name="requireData"/> false skips the data files' existence
+    /// (answering from a finished run needs no training data, and the run folder may have moved).
+    /// </summary>
+    public static LoadedConfig Load(string path, bool requireData = true)
     {
         if (Directory.Exists(path)) throw new HarnessInputException($"{path}: is a directory, not a config file");
         if (!File.Exists(path)) throw new HarnessInputException($"{path}: config file not found");
@@ -32,22 +35,22 @@ internal static partial class ConfigLoader
         {
             throw new HarnessInputException($"{path}: cannot read: permission denied");
         }
-        return Parse(text, path);
+        return Parse(text, path, requireData);
     }
 
     /// <summary>Parses and validates config <paramref name="text"/> as if read from <paramref name="path"/>.</summary>
-    public static LoadedConfig Parse(string text, string path)
+    public static LoadedConfig Parse(string text, string path, bool requireData = true)
     {
         var tree = YamlTree.Parse(text, path);
         if (tree is not YamlTreeMapping) throw new HarnessInputException($"{path}:{tree.Start.Line}:{tree.Start.Column}: a config is a mapping of sections (name:, curriculum:, ...)");
         var binder = new ConfigBinder(path);
         var config = binder.Bind<ExperimentConfig>(tree);
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        Validate(config, binder.Positions, baseDirectory);
+        Validate(config, binder.Positions, baseDirectory, requireData);
         return new LoadedConfig(config, binder.Positions, baseDirectory);
     }
 
-    private static void Validate(ExperimentConfig config, ConfigPositions at, string baseDirectory)
+    private static void Validate(ExperimentConfig config, ConfigPositions at, string baseDirectory, bool requireData)
     {
         if (!SafeName().IsMatch(config.Name))
             throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
@@ -64,10 +67,10 @@ internal static partial class ConfigLoader
             if (!ids.Add(domain.Id)) throw at.Error(domain, "id", $"duplicate domain id '{domain.Id}'");
             if (domain.TestSize > domain.TrainSize)
                 throw at.Error(domain, "test_size", $"{domain.TestSize} recall pairs cannot be drawn from {domain.TrainSize} training pairs");
-            if (domain.Source.StartsWith("jsonl:", StringComparison.Ordinal))
+            if (requireData && domain.Source.StartsWith("jsonl:", StringComparison.Ordinal))
                 CheckFile(ResolvePath(baseDirectory, domain.Source["jsonl:".Length..]), at, domain, "source");
         }
-        if (config.Pretrain.Corpus.StartsWith("text:", StringComparison.Ordinal))
+        if (requireData && config.Pretrain.Corpus.StartsWith("text:", StringComparison.Ordinal))
             CheckFile(ResolvePath(baseDirectory, config.Pretrain.Corpus["text:".Length..]), at, config.Pretrain, "corpus");
 
         CheckStrategyCombination(config, at);

@@ -131,6 +131,24 @@ public sealed class AdaptersEndToEndTests(AdaptersEndToEndFixture runs) : IClass
         Assert.StartsWith("domain: math (routing: oracle)", routed.Stdout);
     }
 
+    [Fact]
+    public void Answer_RunFolderMovedAwayFromItsData_StillAnswers()
+    {
+        // Given a copy of the finished run whose resolved config points at a data file that no longer exists
+        var dir = runs.Adapters.Directory + "-moved";
+        CopyDirectory(runs.Adapters.Directory, dir);
+        var resolved = Path.Combine(dir, "config.resolved.yaml");
+        var text = File.ReadAllText(resolved);
+        Assert.Contains("words.jsonl", text);
+        File.WriteAllText(resolved, text.Replace("words.jsonl", "gone/words.jsonl"));
+        // When it is asked a question, then it answers (training data is not needed to answer)
+        var result = CliResult.Run("answer", "--run", dir, "12+7");
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.StartsWith("domain: math", result.Stdout);
+        // While validating that config as a training config still refuses the missing file
+        Assert.Equal(2, CliResult.Run("validate", resolved).ExitCode);
+    }
+
     private static void CopyDirectory(string from, string to)
     {
         Directory.CreateDirectory(to);
