@@ -155,6 +155,8 @@ internal static partial class ConfigLoader
                     throw at.Error(replay, "replay_batch_size", $"{replay.ReplayBatchSize} must be below training.batch_size {config.Training.BatchSize}, leaving room for new data");
                 if (replay.LogitWeight is not null && !replay.StoreLogits)
                     throw at.Error(replay, "logit_weight", "needs store_logits: true (the term compares with stored logits)");
+                if (replay.RefreshLogits && !replay.StoreLogits)
+                    throw at.Error(replay, "refresh_logits", "needs store_logits: true (there are no logits to refresh)");
             }
             if (strategy is RehearsalStrategyConfig rehearsal)
             {

@@ -29,4 +29,11 @@ internal sealed record ReplayStrategyConfig : StrategyConfig
     public bool StoreLogits { get; init; }
     /// <summary>Weight of the DER++ logit MSE (needs store_logits); null = 0.1.</summary>
     [ConfigRange(0, 1e6)] public double? LogitWeight { get; init; }
+    /// <summary>
+    /// DER++ in multi-epoch stages: at a stage's end, replace the stored logits of that stage's buffered samples by the
+    /// trained model's (a sample is stored the first time it is seen, before the stage has taught it). Mammoth's DER
+    /// gets a similar effect by re-inserting samples in later epochs; X-DER (Boschini et al. 2022) updates buffer logits.
+    /// The loss policy already stores at the stage's end.
+    /// </summary>
+    public bool RefreshLogits { get; init; }
 }

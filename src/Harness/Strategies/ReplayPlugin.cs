@@ -14,7 +14,7 @@ namespace Harness.Strategies;
 /// <para>
 /// With <c>store_logits</c> this is DER++ (Buzzega et al. 2020, "Dark Experience for General Continual Learning"):
 /// a stored entry also keeps the model's answer-position logits from the training step that stored it (or, for the
-/// <c>loss</c> policy, from the stage's end, when it is chosen), and the loss gains
+/// <c>loss</c> policy or with <c>refresh_logits</c>, from the stage's end), and the loss gains
 /// <c>logit_weight · MSE(current logits, stored logits)</c> over the replayed samples' answer positions (DER's α
 /// term). DER++'s β term, cross-entropy on replayed samples' labels, is already in the batch loss, since replayed
 /// samples are trained like new ones. Unlike the paper, which draws the two terms' samples separately, one draw serves
@@ -135,7 +135,17 @@ internal sealed class ReplayPlugin : IStrategyPlugin
     public void OnStageEnd(StageContext context)
     {
         _replayed = [];
-        _buffer.OnStageEnd(new ModelReplayScorer(context.Model, context.Device, context.BatchSize, _config.StoreLogits));
+        var scorer = new ModelReplayScorer(context.Model, context.Device, context.BatchSize, _config.StoreLogits);
+        _buffer.OnStageEnd(scorer);
+        if (_config.RefreshLogits && _logitsAtOffer) RefreshLogits(context, scorer);
+    }
+
+    /// <summary>refresh_logits: this stage's buffered samples get the logits of the model that has now learned them.</summary>
+    private void RefreshLogits(StageContext context, IReplayScorer scorer)
+    {
+        var held = _buffer.Items.Where(e => context.Stage.Domains.Contains(e.Sample.Domain) && e.Logits is not null).ToList();
+        var fresh = scorer.Entries(held.Select(e => e.Sample).ToList());
+        for (int i = 0; i < held.Count; i++) fresh[i].Logits!.CopyTo(held[i].Logits!, 0); // same sample, same shape
     }
 
     /// <inheritdoc />

@@ -43,6 +43,13 @@ public sealed class ReplayRehearsalOptionsTests : IDisposable
     }
 
     [Fact]
+    public void Validate_RefreshLogitsWithoutStoreLogits_ExitsTwo()
+    {
+        var result = Validate("  - {type: replay, refresh_logits: true}");
+        AssertInputError(result, "strategies[0].refresh_logits", "store_logits: true");
+    }
+
+    [Fact]
     public void Validate_FractionAndPerDomain_ExitsTwo()
     {
         var result = Validate("  - {type: rehearsal, fraction: 0.2, per_domain: 5}");
@@ -66,6 +73,7 @@ public sealed class ReplayRehearsalOptionsTests : IDisposable
     [Theory]
     [InlineData("  - {type: replay, selection: loss, replay_batch_size: 2, store_logits: true, logit_weight: 0.3}")]
     [InlineData("  - {type: rehearsal, per_domain: 4}\n  - {type: replay, selection: balanced}")]
+    [InlineData("  - {type: replay, store_logits: true, refresh_logits: true}")]
     public void Validate_ValidOptionsAndRehearsalWithReplay_ExitsZero(string strategies)
     {
         var result = Validate(strategies);

@@ -105,4 +105,35 @@ public sealed class DerReplayTests
         Assert.Equal(0.0, unchanged, 10);
         Assert.True(changed > 1e-4, $"MSE after a change is {changed}");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void RefreshLogits_StoresTheTrainedModelsLogitsAtTheStageEnd(bool refresh)
+    {
+        // Given DER++ over a reservoir of 4 that stored the math samples' logits at their first step
+        torch.manual_seed(0);
+        using var model = new GptModel(new ModelConfig { DModel = 16, Layers = 1, Heads = 2, Context = 8 }, 64);
+        var plugin = new ReplayPlugin(new ReplayStrategyConfig
+        {
+            BufferSize = 4, ReplayBatchSize = 2, StoreLogits = true, LogitWeight = 1, RefreshLogits = refresh,
+        }, 0);
+        var math = Enumerable.Range(0, 4).Select(i => Sample(0, 10 + i)).ToList();
+        Tensor Forward(TrainingBatch batch) => model.Head(batch.AtAnswers(model.Hidden(batch.Inputs)));
+        var first = Stage(0, model, math);
+        plugin.OnStageStart(first);
+        using (no_grad()) Step(plugin, first, math, Forward);
+
+        // When the model changes later in the stage (here: the head doubles) and the stage ends
+        using (no_grad()) model.named_parameters().Single(p => p.name == "head.weight").parameter.mul_(2);
+        plugin.OnStageEnd(first);
+        var second = Stage(1, model, [Sample(1, 20)]);
+        plugin.OnStageStart(second);
+        double term;
+        using (no_grad()) term = Step(plugin, second, [Sample(1, 20)], Forward)!.item<float>();
+
+        // Then with refresh_logits the stored logits are the changed model's (term 0); without, the first step's
+        if (refresh) Assert.Equal(0.0, term, 10);
+        else Assert.True(term > 1e-4, $"MSE against first-step logits is {term}");
+    }
 }
