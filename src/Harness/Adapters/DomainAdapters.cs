@@ -61,7 +61,7 @@ internal sealed class DomainAdapters(
             DetachAll();
             centroids.Fit(domain, samples);
         }
-        var adapter = new LoraAdapter(curriculum[domain].Id, Model, targets, rank, alpha, dropout, _device!);
+        var adapter = NewAdapter(domain);
         _adapters[domain] = adapter;
         return adapter;
     }
@@ -117,7 +117,7 @@ internal sealed class DomainAdapters(
         {
             var folder = Path.Combine(runDirectory, "adapters", curriculum[d].Id);
             if (!Directory.Exists(folder)) continue;
-            var adapter = new LoraAdapter(curriculum[d].Id, Model, targets, rank, alpha, dropout, _device!);
+            var adapter = NewAdapter(d);
             PeftLayout.Load(adapter, folder);
             adapter.SetTrainable(false);
             _adapters[d] = adapter;
@@ -131,6 +131,9 @@ internal sealed class DomainAdapters(
             if (centroids[curriculum[d].Id] is JsonArray vector)
                 router.SetCentroid(d, vector.Select(v => v!.GetValue<float>()).ToArray());
     }
+
+    /// <summary>A fresh adapter for domain <paramref name="domain"/>, shaped by this strategy's settings.</summary>
+    private LoraAdapter NewAdapter(int domain) => new(curriculum[domain].Id, Model, targets, rank, alpha, dropout, _device!);
 
     /// <inheritdoc />
     public void Dispose()

@@ -62,9 +62,9 @@ internal static class AnswerCommand
         try
         {
             foreach (var plugin in plugins) plugin.LoadOutputs(runDirectory, model, torchDevice);
-            var routes = plugins.Select(p => p.Route([question], knownDomain)).FirstOrDefault(r => r is not null);
+            var routes = plugins.Route([question], knownDomain);
             int route = routes?[0] ?? -1;
-            foreach (var plugin in plugins) plugin.Activate(route);
+            plugins.Activate(route);
             string routing = config.Strategies.OfType<AdaptersStrategyConfig>().Select(a => a.Routing)
                 .Concat(config.Strategies.OfType<IsolationStrategyConfig>().Select(i => i.Routing)).FirstOrDefault() ?? "none";
             bool shared = config.Strategies.Any(s => s is IsolationStrategyConfig);
@@ -79,7 +79,7 @@ internal static class AnswerCommand
         }
         finally
         {
-            foreach (var plugin in plugins) (plugin as IDisposable)?.Dispose();
+            plugins.DisposeAll();
         }
     }
 }

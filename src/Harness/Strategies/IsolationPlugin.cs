@@ -30,7 +30,7 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     public void OnStageStart(StageContext context)
     {
         _adapters.Bind(context.Model, context.Device);
-        _shared ??= new LoraAdapter("shared", context.Model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, context.Device);
+        _shared ??= NewShared(context.Model, context.Device);
         _currentDomain = context.Stage.Domains.Single();
         _current = _adapters.Create(_currentDomain, context.Stage.Samples.Where(s => s.Domain == _currentDomain).ToList());
         AttachForTraining();
@@ -107,7 +107,7 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     {
         _adapters.Bind(model, device);
         _adapters.Load(runDirectory);
-        _shared = new LoraAdapter("shared", model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, device);
+        _shared = NewShared(model, device);
         PeftLayout.Load(_shared, Path.Combine(runDirectory, "adapters", _shared.Name));
     }
 
@@ -127,6 +127,9 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
         _adapters.Dispose();
         _shared?.Dispose();
     }
+
+    private LoraAdapter NewShared(GptModel model, Device device) =>
+        new("shared", model, config.SharedTargets, config.SharedRank, config.Alpha, config.Dropout, device);
 
     /// <summary>The shared adapter and the current domain's (whole batch).</summary>
     private void AttachForTraining()

@@ -85,7 +85,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         }
         finally
         {
-            foreach (var plugin in plugins) (plugin as IDisposable)?.Dispose();
+            plugins.DisposeAll();
         }
     }
 }

@@ -89,14 +89,10 @@ internal sealed class Trainer(
     /// <summary>The routing plugin's choice for each question (every row is evaluated through it), or null.</summary>
     private int[]? Route(IReadOnlyList<QaPair> pairs, int domain)
     {
-        var questions = pairs.Select(p => p.Prompt).ToList();
-        return plugins.Select(p => p.Route(questions, domain)).FirstOrDefault(r => r is not null);
+        return plugins.Route(pairs.Select(p => p.Prompt).ToList(), domain);
     }
 
-    private void Activate(int route)
-    {
-        foreach (var plugin in plugins) plugin.Activate(route);
-    }
+    private void Activate(int route) => plugins.Activate(route);
 
     private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, string label, string when)
     {

@@ -49,7 +49,7 @@ public sealed class AdaptersPluginTests
         using var log = new RunLog(TextWriter.Null, interactive: false);
         var evaluator = new Evaluator(tokenizer, CPU, 8, tokenAccuracy: true);
         var result = new Trainer(model, CPU, plugins, evaluator, log, config).Run(Domains, samples);
-        foreach (var plugin in plugins) (plugin as IDisposable)?.Dispose();
+        plugins.DisposeAll();
         return (result, before, Weights(model));
     }
 
