@@ -19,25 +19,10 @@ internal static class AnswerCommand
     /// <summary>Parses <paramref name="args"/> (everything after <c>answer</c>) and answers.</summary>
     public static int Run(string[] args, TextWriter stdout)
     {
-        string? runDirectory = null, domainId = null, device = null, question = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length && args[i + 1].Length > 0
-                ? args[++i]
-                : throw new HarnessInputException($"{args[i]} needs a value (see ./run.sh --help)");
-            switch (args[i])
-            {
-                case "--run": runDirectory = Value(); break;
-                case "--domain": domainId = Value(); break;
-                case "--device": device = Value(); break;
-                case var option when option.StartsWith("--", StringComparison.Ordinal):
-                    throw new HarnessInputException($"answer: unknown option {option} (see ./run.sh --help)");
-                default:
-                    if (question is not null) throw new HarnessInputException("answer takes one question (quote it)");
-                    question = args[i];
-                    break;
-            }
-        }
+        var line = CommandLine.Parse("answer", args, ["--run", "--domain", "--device"]);
+        if (line.Positionals.Count > 1) throw new HarnessInputException("answer takes one question (quote it)");
+        string? runDirectory = line.Value("--run"), domainId = line.Value("--domain"), device = line.Device();
+        var question = line.Positionals.FirstOrDefault();
         if (runDirectory is null) throw new HarnessInputException("answer needs --run RUN_DIR (a finished run's folder)");
         if (string.IsNullOrWhiteSpace(question)) throw new HarnessInputException("answer needs a question");
 

@@ -7,7 +7,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// The command line: <c>CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
@@ -17,8 +17,12 @@ internal static class HarnessCli
                ./run.sh validate CONFIG
                ./run.sh metrics ACCURACY_MATRIX.csv
                ./run.sh answer --run RUN_DIR [--domain ID] [--device D] "QUESTION"
+               ./run.sh suite SUITE.yaml [--only VARIANT]... [--seeds N | --seed S...] [--out DIR] [--device D]
+                              [--cache-dir DIR] [--baseline FILE [--update-baseline]]
+               ./run.sh compare DIR... [--out DIR]
                ./run.sh test
         exit codes: 0 success, 2 bad input (config, data, command line), 1 anything else
+                    (suite: 1 also when a run failed or the baseline gate found a regression)
         """;
 
     private const string SeeHelp = "see ./run.sh --help";
@@ -35,6 +39,8 @@ internal static class HarnessCli
                 ["metrics", var csv] => Metrics(csv, stdout),
                 ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file ({SeeHelp})"),
                 ["answer", .. var rest] => AnswerCommand.Run(rest, stdout),
+                ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive),
+                ["compare", .. var rest] => CompareCommand.Run(rest, stdout),
                 ["run", .. var rest] => Train(rest, stdout, interactive),
                 _ => Train(args, stdout, interactive),
             };
@@ -86,39 +92,16 @@ internal static class HarnessCli
 
     private static int Train(string[] args, TextWriter stdout, bool interactive)
     {
-        string? config = null, outDirectory = null, device = null, cacheDirectory = null;
-        int? seed = null;
-        for (int i = 0; i < args.Length; i++)
-        {
-            string Value() => i + 1 < args.Length && args[i + 1].Length > 0
-                ? args[++i]
-                : throw new HarnessInputException($"{args[i]} needs a value ({SeeHelp})");
-            switch (args[i])
-            {
-                case "--out": outDirectory = Value(); break;
-                case "--cache-dir": cacheDirectory = Value(); break;
-                case "--device":
-                    device = Value();
-                    if (device is not ("auto" or "cpu" or "cuda")) throw new HarnessInputException($"--device {device}: expected auto, cpu or cuda");
-                    break;
-                case "--seed":
-                    var text = Value();
-                    seed = int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var s)
-                        ? s : throw new HarnessInputException($"--seed {text}: expected a non-negative integer");
-                    break;
-                case var option when option.StartsWith('-'):
-                    throw new HarnessInputException($"unknown option {option} ({SeeHelp})");
-                default:
-                    if (config is not null) throw new HarnessInputException($"more than one config given ({config}, {args[i]}; {SeeHelp})");
-                    config = args[i];
-                    if (!File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
-                        throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, test) nor a config file ({SeeHelp})");
-                    break;
-            }
-        }
+        var line = CommandLine.Parse("", args, ["--out", "--seed", "--device", "--cache-dir"]);
+        var config = line.Positionals.FirstOrDefault();
+        // A mistyped command ("valdiate x.yaml") would otherwise read as two configs.
+        if (config is not null && !File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
+            throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, suite, compare, test) nor a config file ({SeeHelp})");
+        if (line.Positionals.Count > 1)
+            throw new HarnessInputException($"more than one config given ({string.Join(", ", line.Positionals)}; {SeeHelp})");
         if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");
-        var loaded = ConfigLoader.Load(config).WithOverrides(seed, device);
-        new ExperimentRunner(stdout, interactive) { CacheDirectory = cacheDirectory }.Run(loaded, outDirectory);
+        var loaded = ConfigLoader.Load(config).WithOverrides(line.Integer("--seed"), line.Device());
+        new ExperimentRunner(stdout, interactive) { CacheDirectory = line.Value("--cache-dir") }.Run(loaded, line.Value("--out"));
         return 0;
     }
 }

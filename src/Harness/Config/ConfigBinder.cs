@@ -60,7 +60,7 @@ internal sealed class ConfigBinder(string file)
         {
             var made = fromShorthand.Invoke(null, [shorthand.Value])
                        ?? throw Error(node, path, $"'{shorthand.Value}' is not a valid shorthand here");
-            Positions.Record(made, "", path, node.Start);
+            Positions.Record(made, "", path, node.Start, node.File);
             return made;
         }
         if (node is not YamlTreeMapping map) throw Error(node, path, "expected a mapping (key: value lines)");
@@ -86,7 +86,7 @@ internal sealed class ConfigBinder(string file)
                 : BindValue(property.PropertyType, value, keyPath);
             Check(property, bound, value, keyPath);
             property.SetValue(instance, bound);
-            Positions.Record(instance, key.Value, keyPath, key.Start);
+            Positions.Record(instance, key.Value, keyPath, key.Start, value.File ?? key.File);
         }
         foreach (var (name, property) in properties)
         {
@@ -95,7 +95,7 @@ internal sealed class ConfigBinder(string file)
             if (required && !map.Entries.Any(e => e.Key.Value == name))
                 throw Error(map, path.Length == 0 ? name : $"{path}.{name}", "required key is missing");
         }
-        Positions.Record(instance, "", path, map.Start);
+        Positions.Record(instance, "", path, map.Start, map.File);
         return instance;
     }
 
@@ -154,7 +154,7 @@ internal sealed class ConfigBinder(string file)
     }
 
     private HarnessInputException Error(YamlTreeNode node, string path, string message) =>
-        new($"{Positions.File}:{node.Start.Line}:{node.Start.Column}: {path}: {message}");
+        new($"{node.File ?? Positions.File}:{node.Start.Line}:{node.Start.Column}: {path}: {message}");
 
     private static string FormatNumber(double v) => v.ToString("G", CultureInfo.InvariantCulture);
 

@@ -14,10 +14,13 @@ internal static partial class ConfigLoader
     /// Loads and validates <paramref name="path"/>; <paramref name="requireData"/> false skips the data files' existence
     /// (answering from a finished run needs no training data, and the run folder may have moved).
     /// </summary>
-    public static LoadedConfig Load(string path, bool requireData = true)
+    public static LoadedConfig Load(string path, bool requireData = true) => Parse(ReadText(path), path, requireData);
+
+    /// <summary>The text of a YAML file the harness reads (config or suite); unreadable files are input errors.</summary>
+    public static string ReadText(string path, string kind = "config")
     {
-        if (Directory.Exists(path)) throw new HarnessInputException($"{path}: is a directory, not a config file");
-        if (!File.Exists(path)) throw new HarnessInputException($"{path}: config file not found");
+        if (Directory.Exists(path)) throw new HarnessInputException($"{path}: is a directory, not a {kind} file");
+        if (!File.Exists(path)) throw new HarnessInputException($"{path}: {kind} file not found");
         string text;
         try
         {
@@ -35,13 +38,19 @@ internal static partial class ConfigLoader
         {
             throw new HarnessInputException($"{path}: cannot read: permission denied");
         }
-        return Parse(text, path, requireData);
+        return text;
     }
 
     /// <summary>Parses and validates config <paramref name="text"/> as if read from <paramref name="path"/>.</summary>
-    public static LoadedConfig Parse(string text, string path, bool requireData = true)
+    public static LoadedConfig Parse(string text, string path, bool requireData = true) =>
+        Bind(YamlTree.Parse(text, path), path, requireData);
+
+    /// <summary>
+    /// Binds and validates an already parsed config <paramref name="tree"/> of file <paramref name="path"/> (a suite
+    /// applies its overrides to the tree first).
+    /// </summary>
+    public static LoadedConfig Bind(YamlTreeNode tree, string path, bool requireData = true)
     {
-        var tree = YamlTree.Parse(text, path);
         if (tree is not YamlTreeMapping) throw new HarnessInputException($"{path}:{tree.Start.Line}:{tree.Start.Column}: a config is a mapping of sections (name:, curriculum:, ...)");
         var binder = new ConfigBinder(path);
         var config = binder.Bind<ExperimentConfig>(tree);

@@ -9,13 +9,13 @@ namespace Harness.Config;
 /// </summary>
 internal sealed class ConfigPositions(string file)
 {
-    private readonly ConditionalWeakTable<object, Dictionary<string, (string Path, Mark Mark)>> _table = new();
+    private readonly ConditionalWeakTable<object, Dictionary<string, (string Path, Mark Mark, string? File)>> _table = new();
 
     /// <summary>The config file's path as the user gave it.</summary>
     public string File { get; } = file;
 
-    internal void Record(object owner, string key, string path, Mark mark) =>
-        _table.GetOrCreateValue(owner)[key] = (path, mark);
+    internal void Record(object owner, string key, string path, Mark mark, string? file = null) =>
+        _table.GetOrCreateValue(owner)[key] = (path, mark, file);
 
     /// <summary>An input error located at <paramref name="key"/> of <paramref name="owner"/> (or at the owner itself).</summary>
     public HarnessInputException Error(object owner, string key, string message)
@@ -23,11 +23,11 @@ internal sealed class ConfigPositions(string file)
         if (_table.TryGetValue(owner, out var keys))
         {
             if (keys.TryGetValue(key, out var at))
-                return new($"{File}:{at.Mark.Line}:{at.Mark.Column}: {at.Path}: {message}");
+                return new($"{at.File ?? File}:{at.Mark.Line}:{at.Mark.Column}: {at.Path}: {message}");
             if (keys.TryGetValue("", out var self))
             {
                 var path = self.Path.Length == 0 ? key : $"{self.Path}.{key}";
-                return new($"{File}:{self.Mark.Line}:{self.Mark.Column}: {path}: {message}");
+                return new($"{self.File ?? File}:{self.Mark.Line}:{self.Mark.Column}: {path}: {message}");
             }
         }
         return new($"{File}: {key}: {message}");

@@ -72,14 +72,18 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         var plugins = StrategyFactory.Create(config, prepared.Tokenizer);
         try
         {
+            double calibrationBefore = CalibrationWorkload.Measure(device);
             var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
             var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
 
+            // Measured before and after training, so a machine that got busier halfway is seen by both.
+            double calibration = (calibrationBefore + CalibrationWorkload.Measure(device)) / 2;
+            log.FileOnly($"calibration: {calibration:F1} GFLOP/s (fp32 512x512 matrix product)");
             var report = new JsonObject();
             foreach (var plugin in plugins) plugin.Report(report);
             ModelFile.Save(model, Path.Combine(directory, "model.pt"));
             foreach (var plugin in plugins) plugin.WriteOutputs(directory);
-            RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
+            RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached, calibration);
             log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }

@@ -15,7 +15,7 @@ internal static class RunOutputs
 {
     /// <summary>Writes every output of <paramref name="result"/> into <paramref name="directory"/>; returns metrics.json's content.</summary>
     public static JsonObject Write(string directory, ExperimentConfig config, TrainingResult result, string device,
-        double wallSeconds, JsonObject strategyReport, bool pretrainCached)
+        double wallSeconds, JsonObject strategyReport, bool pretrainCached, double calibrationGflops)
     {
         result.ExactMatch.WriteCsv(Path.Combine(directory, "accuracy_matrix.csv"));
         result.TokenAccuracy?.WriteCsv(Path.Combine(directory, "token_accuracy_matrix.csv"));
@@ -47,6 +47,10 @@ internal static class RunOutputs
         metrics["training_seconds"] = Math.Round(result.TrainingSeconds, 2);
         metrics["tokens_per_second"] = Math.Round(result.TrainedTokens / Math.Max(1e-9, result.TrainingSeconds), 1);
         metrics["trained_tokens"] = result.TrainedTokens;
+        // Throughput per unit of this machine's matrix speed, measured in the same run (see CalibrationWorkload).
+        metrics["calibration_gflops"] = Math.Round(calibrationGflops, 2);
+        metrics["normalized_tokens_per_second"] =
+            Math.Round(result.TrainedTokens / Math.Max(1e-9, result.TrainingSeconds) / Math.Max(1e-9, calibrationGflops), 3);
         metrics["seed"] = config.Seed;
         metrics["device"] = device;
         metrics["strategies"] = new JsonArray(config.Strategies.Select(s => (JsonNode?)s.Type).ToArray());

@@ -82,12 +82,15 @@ public static class SummaryFiles
         };
         foreach (var name in summary.MetricNames)
         {
-            columns.Add(new DoubleDataFrameColumn($"{name}_mean", summary.Variants.Select(v => v[name]?.Mean)));
-            columns.Add(new DoubleDataFrameColumn($"{name}_std", summary.Variants.Select(v => v[name]?.Std)));
+            columns.Add(new DecimalDataFrameColumn($"{name}_mean", summary.Variants.Select(v => Cell(v[name]?.Mean))));
+            columns.Add(new DecimalDataFrameColumn($"{name}_std", summary.Variants.Select(v => Cell(v[name]?.Std))));
             columns.Add(new Int32DataFrameColumn($"{name}_n", summary.Variants.Select(v => (int?)(v[name]?.N ?? 0))));
         }
         return new DataFrame(columns);
     }
+
+    // Decimal, because SaveCsv writes a double with all 17 digits (0.54 as 0.54000000000000004); rounded like the JSON.
+    private static decimal? Cell(double? v) => v is { } x ? (decimal)Round(x) : null;
 
     private static JsonArray Matrix(int rows, int columns, Func<int, int, double> value) =>
         new(Enumerable.Range(0, rows)

@@ -1,0 +1,72 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Harness.Config;
+using Harness.Experiments;
+using Harness.Metrics.IO;
+using Harness.Metrics.Reports;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>suite FILE [--only VARIANT]... [--seeds N | --seed S...] [--out DIR] [--device D] [--cache-dir DIR]
+/// [--baseline FILE [--update-baseline]]</c>: runs a suite (skipping finished runs), writes its report, and with
+/// --baseline gates it: exit 1 and a table of what regressed. --update-baseline writes the suite's means as the new
+/// baseline instead, keeping the old file's tolerances.
+/// </summary>
+internal static class SuiteCommand
+{
+    /// <summary>Parses <paramref name="args"/> (everything after <c>suite</c>) and runs the suite.</summary>
+    public static int Run(string[] args, TextWriter stdout, bool interactive)
+    {
+        var line = CommandLine.Parse("suite", args,
+            ["--only*", "--seeds", "--seed*", "--out", "--device", "--cache-dir", "--baseline"], ["--update-baseline"]);
+        if (line.Positionals.Count != 1) throw new HarnessInputException("suite takes exactly one suite file (see ./run.sh --help)");
+        if (line.Value("--seeds") is not null && line.Values("--seed").Count > 0)
+            throw new HarnessInputException("suite: give --seeds N (the first N seeds) or --seed S (exactly those), not both");
+        var baselinePath = line.Value("--baseline");
+        bool update = line.Flag("--update-baseline");
+        if (update && baselinePath is null) throw new HarnessInputException("suite: --update-baseline needs --baseline FILE (the file to write)");
+        // Read the baseline before hours of training, so a typo in it fails now.
+        var baseline = baselinePath is not null && !update ? RegressionBaseline.Read(baselinePath) : null;
+
+        var suite = SuiteLoader.Load(line.Positionals[0]);
+        var options = new SuiteOptions
+        {
+            OutDirectory = line.Value("--out"),
+            Only = line.Values("--only"),
+            SeedCount = line.Integer("--seeds", min: 1),
+            Seeds = line.Integers("--seed"),
+            Device = line.Device(),
+            CacheDirectory = line.Value("--cache-dir"),
+            Baseline = baselinePath,
+            UpdateBaseline = update,
+        };
+        var outcome = new SuiteRunner(stdout, interactive).Run(suite, options);
+        int exit = outcome.Failed.Count == 0 ? 0 : 1;
+        foreach (var failed in outcome.Failed) stdout.WriteLine($"FAILED: {failed.Variant} seed {failed.Seed}: {failed.Reason} ({failed.Directory})");
+
+        if (update)
+        {
+            var tolerances = File.Exists(baselinePath) ? RegressionBaseline.Read(baselinePath!) : null;
+            var provenance = new JsonObject
+            {
+                ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+                ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
+                ["command"] = "./run.sh suite " + string.Join(' ', args),
+            };
+            RegressionBaseline.From(outcome.Summary, tolerances?.Tolerances ?? RegressionTolerance.Defaults, tolerances?.Variants, provenance)
+                .Write(baselinePath!);
+            stdout.WriteLine($"baseline written: {baselinePath} ({outcome.Summary.Variants.Count} variants)");
+        }
+        else if (baseline is not null)
+        {
+            var gate = RegressionGate.Check(outcome.Summary, baseline);
+            AtomicFile.WriteAllText(Path.Combine(outcome.Directory, "regression.json"),
+                gate.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
+            stdout.WriteLine($"regression gate against {baselinePath}:");
+            stdout.WriteLine(gate.ToTable());
+            if (gate.Regressed) exit = 1;
+        }
+        return exit;
+    }
+}

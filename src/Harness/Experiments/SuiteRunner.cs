@@ -1,0 +1,147 @@
+using Harness.Config;
+using Harness.Metrics.Reports;
+using Harness.Training;
+
+namespace Harness.Experiments;
+
+/// <summary>
+/// Runs every (variant, seed) of a suite into <c>&lt;suite folder&gt;/&lt;variant&gt;/s&lt;seed&gt;/</c>, one after the
+/// other in this process, then writes the suite report. A run whose folder already holds a completed run of the same
+/// resolved config is skipped, so an interrupted suite resumes where it stopped; a run whose config changed since, or
+/// that never finished, is run again. One failing run does not stop the others.
+/// </summary>
+internal sealed class SuiteRunner(TextWriter console, bool interactive)
+{
+    /// <summary>Where runs go when the suite has no --out: results/&lt;suite name&gt;.</summary>
+    public string ResultsRoot { get; init; } = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
+
+    /// <summary>Runs the selected part of <paramref name="suite"/>; returns the suite folder and what happened.</summary>
+    public SuiteOutcome Run(SuiteDefinition suite, SuiteOptions options)
+    {
+        var root = options.OutDirectory ?? Path.Combine(ResultsRoot, suite.Name);
+        var variants = SelectVariants(suite, options);
+        var seeds = SelectSeeds(suite, options);
+        // Every config is loaded before the first run, so a bad one costs nothing.
+        var plan = (from v in variants from s in seeds select (Variant: v, Seed: s, Config: Configure(v, s, options))).ToList();
+
+        Directory.CreateDirectory(root);
+        var failed = new List<IncompleteRun>();
+        int ran = 0, skipped = 0;
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var (variant, seed, loaded) = plan[i];
+            var directory = RunFolder(root, variant.Label, seed);
+            var header = $"suite {suite.Name}: run {i + 1}/{plan.Count} {variant.Label} seed {seed}";
+            switch (Status(directory, loaded))
+            {
+                case RunFolderState.Finished:
+                    console.WriteLine($"{header}: already finished in {directory}, skipped");
+                    skipped++;
+                    continue;
+                case RunFolderState.Stale stale:
+                    console.WriteLine($"{header}: {stale.Reason}; running it again");
+                    ClearRunFolder(directory);
+                    break;
+                default:
+                    console.WriteLine(header);
+                    break;
+            }
+            try
+            {
+                new ExperimentRunner(console, interactive) { ResultsRoot = ResultsRoot, CacheDirectory = options.CacheDirectory }
+                    .Run(loaded, directory);
+                ran++;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A run that fails (bad data found late, a numerical blow-up) must not cost the rest of the suite.
+                console.WriteLine($"{header}: FAILED: {e.Message}");
+                failed.Add(new IncompleteRun(variant.Label, seed, directory, $"failed: {e.Message}"));
+            }
+        }
+        var summary = Summarize(suite, root, seeds.Count == suite.Seeds.Count ? suite.Seeds : suite.Seeds.Union(seeds).ToList());
+        ComparisonReport.Write(summary, root);
+        console.WriteLine($"suite {suite.Name}: {ran} run, {skipped} skipped (already finished), {failed.Count} failed; report: {Path.Combine(root, ComparisonReport.Html)}");
+        return new SuiteOutcome(root, summary, failed);
+    }
+
+    /// <summary>
+    /// The suite's summary over every variant and seed it declares that has a completed run in <paramref name="root"/>
+    /// (so running one variant with --only still refreshes a whole report); the others are listed as incomplete.
+    /// </summary>
+    public static SuiteSummary Summarize(SuiteDefinition suite, string root, IReadOnlyList<int> seeds)
+    {
+        var groups = new List<(string, IReadOnlyList<RunRecord>)>();
+        var incomplete = new List<IncompleteRun>();
+        foreach (var variant in suite.Variants)
+        {
+            var runs = new List<RunRecord>();
+            foreach (var seed in seeds)
+            {
+                var directory = RunFolder(root, variant.Label, seed);
+                if (!Directory.Exists(directory))
+                {
+                    incomplete.Add(new IncompleteRun(variant.Label, seed, directory, "not run"));
+                    continue;
+                }
+                try
+                {
+                    var record = RunRecord.Read(directory);
+                    if (record.Status == "completed") runs.Add(record);
+                    else incomplete.Add(new IncompleteRun(variant.Label, seed, directory, $"status {record.Status}"));
+                }
+                catch (Harness.Metrics.MetricsInputException e)
+                {
+                    incomplete.Add(new IncompleteRun(variant.Label, seed, directory, $"not finished ({e.Problem})"));
+                }
+            }
+            groups.Add((variant.Label, runs));
+        }
+        return SummaryAggregator.Aggregate(suite.Name, groups, incomplete);
+    }
+
+    /// <summary>The folder of one run of a suite.</summary>
+    public static string RunFolder(string root, string label, int seed) => Path.Combine(root, label, $"s{seed}");
+
+    private LoadedConfig Configure(SuiteVariant variant, int seed, SuiteOptions options) =>
+        SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, options.Device);
+
+    /// <summary>Whether a run folder holds a finished run of exactly this config, something to redo, or nothing.</summary>
+    internal static RunFolderState Status(string directory, LoadedConfig loaded)
+    {
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return new RunFolderState.Empty();
+        if (!RunRecord.IsCompleted(directory)) return new RunFolderState.Stale("an earlier attempt did not finish");
+        var resolved = Path.Combine(directory, "config.resolved.yaml");
+        var expected = ConfigWriter.ToYaml(loaded.Resolved());
+        return File.Exists(resolved) && File.ReadAllText(resolved) == expected
+            ? new RunFolderState.Finished()
+            : new RunFolderState.Stale("its config changed since it finished");
+    }
+
+    /// <summary>Empties a suite's run folder before a rerun, refusing folders that do not look like a run's.</summary>
+    private static void ClearRunFolder(string directory)
+    {
+        var looksLikeRun = File.Exists(Path.Combine(directory, "train.log")) || File.Exists(Path.Combine(directory, "config.resolved.yaml"));
+        if (!looksLikeRun)
+            throw new HarnessInputException($"{directory}: holds files that are not a Harness run; move them away (the suite will not delete them)");
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static List<SuiteVariant> SelectVariants(SuiteDefinition suite, SuiteOptions options)
+    {
+        if (options.Only.Count == 0) return suite.Variants.ToList();
+        foreach (var label in options.Only.Where(l => suite.Variants.All(v => v.Label != l)))
+            throw new HarnessInputException($"--only {label}: {suite.File} has no such variant (it has {string.Join(", ", suite.Variants.Select(v => v.Label))})");
+        return suite.Variants.Where(v => options.Only.Contains(v.Label)).ToList();
+    }
+
+    private static List<int> SelectSeeds(SuiteDefinition suite, SuiteOptions options)
+    {
+        if (options.Seeds.Count > 0) return options.Seeds.Distinct().ToList();
+        if (options.SeedCount is { } n)
+            return n <= suite.Seeds.Count
+                ? suite.Seeds.Take(n).ToList()
+                : throw new HarnessInputException($"--seeds {n}: {suite.File} lists only {suite.Seeds.Count} seeds");
+        return suite.Seeds.ToList();
+    }
+}

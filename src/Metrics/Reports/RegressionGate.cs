@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Harness.Metrics.Reports;
+
+/// <summary>
+/// Compares a suite's variant means with a stored <see cref="RegressionBaseline"/>: every metric that has a tolerance
+/// (the variant's own, else the file's) and a value on both sides is checked. Variants the baseline lacks are new and
+/// pass; baseline variants the suite did not run are listed, not failed (a suite narrowed with --only is still gated).
+/// </summary>
+public sealed class RegressionGate
+{
+    private RegressionGate(IReadOnlyList<RegressionCheck> checks, IReadOnlyList<string> newVariants, IReadOnlyList<string> notRun)
+    {
+        Checks = checks;
+        NewVariants = newVariants;
+        NotRun = notRun;
+    }
+
+    /// <summary>Every comparison made, in suite order.</summary>
+    public IReadOnlyList<RegressionCheck> Checks { get; }
+
+    /// <summary>Variants of the suite the baseline does not know.</summary>
+    public IReadOnlyList<string> NewVariants { get; }
+
+    /// <summary>Baseline variants with no completed run in the suite.</summary>
+    public IReadOnlyList<string> NotRun { get; }
+
+    /// <summary>True when any check regressed.</summary>
+    public bool Regressed => Checks.Any(c => c.Regressed);
+
+    /// <summary>Labels of the variants that regressed, in suite order.</summary>
+    public IReadOnlyList<string> RegressedVariants => Checks.Where(c => c.Regressed).Select(c => c.Variant).Distinct().ToList();
+
+    /// <summary>Checks <paramref name="summary"/> against <paramref name="baseline"/>.</summary>
+    public static RegressionGate Check(SuiteSummary summary, RegressionBaseline baseline)
+    {
+        var checks = new List<RegressionCheck>();
+        var fresh = new List<string>();
+        foreach (var variant in summary.Variants)
+        {
+            if (!baseline.Variants.TryGetValue(variant.Label, out var stored))
+            {
+                fresh.Add(variant.Label);
+                continue;
+            }
+            var tolerances = baseline.Tolerances.ToDictionary(t => t.Key, t => t.Value);
+            foreach (var (metric, t) in stored.Tolerances) tolerances[metric] = t;
+            foreach (var (metric, tolerance) in tolerances)
+            {
+                if (!stored.Means.TryGetValue(metric, out var before) || variant[metric] is not { } now) continue;
+                var (low, high) = tolerance.Bounds(before);
+                checks.Add(new RegressionCheck(variant.Label, metric, before, now.Mean, tolerance, low, high));
+            }
+        }
+        var notRun = baseline.Variants.Keys.Where(k => summary.Variants.All(v => v.Label != k)).ToList();
+        return new RegressionGate(checks, fresh, notRun);
+    }
+
+    /// <summary>The table a terminal shows: one line per check, REGRESSED where it failed, then a verdict line.</summary>
+    public string ToTable()
+    {
+        var sb = new StringBuilder();
+        int variantWidth = Math.Max(7, Checks.Select(c => c.Variant.Length).DefaultIfEmpty(0).Max());
+        int metricWidth = Math.Max(6, Checks.Select(c => c.Metric.Length).DefaultIfEmpty(0).Max());
+        sb.AppendLine($"{"variant".PadRight(variantWidth)}  {"metric".PadRight(metricWidth)}  {"baseline",10}  {"current",10}  {"change",9}  {"allowed",-16}  verdict");
+        foreach (var c in Checks)
+        {
+            var change = c.Baseline != 0 && c.Metric.Contains("per_second", StringComparison.Ordinal)
+                ? string.Create(CultureInfo.InvariantCulture, $"{c.Change / Math.Abs(c.Baseline) * 100:+0.0;-0.0}%")
+                : string.Create(CultureInfo.InvariantCulture, $"{c.Change:+0.000;-0.000}");
+            sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
+                $"{c.Variant.PadRight(variantWidth)}  {c.Metric.PadRight(metricWidth)}  {Format(c.Baseline),10}  {Format(c.Current),10}  {change,9}  {c.Tolerance.Describe(),-16}  {(c.Regressed ? "REGRESSED" : "ok")}"));
+        }
+        foreach (var label in NewVariants) sb.AppendLine($"{label}: not in the baseline (new variant, not gated)");
+        foreach (var label in NotRun) sb.AppendLine($"{label}: in the baseline but not run now (not gated)");
+        sb.Append(Regressed
+            ? $"REGRESSION: {string.Join(", ", RegressedVariants.Select(v => $"{v} ({string.Join(", ", Checks.Where(c => c.Variant == v && c.Regressed).Select(Short))})"))}"
+            : $"no regression: {Checks.Count} checks on {Checks.Select(c => c.Variant).Distinct().Count()} variants within tolerance");
+        return sb.ToString();
+    }
+
+    /// <summary>The gate's outcome as regression.json holds it.</summary>
+    public JsonObject ToJson() => new()
+    {
+        ["regressed"] = Regressed,
+        ["regressed_variants"] = new JsonArray(RegressedVariants.Select(v => (JsonNode?)v).ToArray()),
+        ["checks"] = new JsonArray(Checks.Select(c => (JsonNode?)new JsonObject
+        {
+            ["variant"] = c.Variant,
+            ["metric"] = c.Metric,
+            ["baseline"] = c.Baseline,
+            ["current"] = c.Current,
+            ["low"] = double.IsFinite(c.Low) ? c.Low : null,
+            ["high"] = double.IsFinite(c.High) ? c.High : null,
+            ["regressed"] = c.Regressed,
+        }).ToArray()),
+        ["new_variants"] = new JsonArray(NewVariants.Select(v => (JsonNode?)v).ToArray()),
+        ["not_run"] = new JsonArray(NotRun.Select(v => (JsonNode?)v).ToArray()),
+    };
+
+    private static string Short(RegressionCheck c) =>
+        string.Create(CultureInfo.InvariantCulture, $"{c.Metric} {Format(c.Baseline)} -> {Format(c.Current)}");
+
+    private static string Format(double v) =>
+        Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture) : v.ToString("F3", CultureInfo.InvariantCulture);
+}
