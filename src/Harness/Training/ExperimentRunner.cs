@@ -73,13 +73,15 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         try
         {
             var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
-            var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
+            using var board = TrainingBoard.Open(directory);
+            var result = new Trainer(model, device, plugins, evaluator, log, config, board).Run(prepared.Domains, prepared.TrainSamples);
 
             var report = new JsonObject();
             foreach (var plugin in plugins) plugin.Report(report);
             ModelFile.Save(model, Path.Combine(directory, "model.pt"));
             foreach (var plugin in plugins) plugin.WriteOutputs(directory);
-            RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
+            var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached);
+            board.Final(metrics, result.ExactMatch.Rows - 1);
             log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }
