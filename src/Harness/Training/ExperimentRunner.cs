@@ -74,7 +74,8 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         {
             double calibrationBefore = CalibrationWorkload.Measure(device);
             var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
-            var result = new Trainer(model, device, plugins, evaluator, log, config).Run(prepared.Domains, prepared.TrainSamples);
+            using var board = TrainingBoard.Open(directory);
+            var result = new Trainer(model, device, plugins, evaluator, log, config, board).Run(prepared.Domains, prepared.TrainSamples);
 
             // Measured before and after training, so a machine that got busier halfway is seen by both.
             double calibration = (calibrationBefore + CalibrationWorkload.Measure(device)) / 2;
@@ -83,7 +84,8 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             foreach (var plugin in plugins) plugin.Report(report);
             ModelFile.Save(model, Path.Combine(directory, "model.pt"));
             foreach (var plugin in plugins) plugin.WriteOutputs(directory);
-            RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached, calibration);
+            var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached, calibration);
+            board.Final(metrics, result.ExactMatch.Rows - 1);
             log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }

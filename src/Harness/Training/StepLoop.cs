@@ -10,8 +10,10 @@ namespace Harness.Training;
 /// <summary>
 /// The optimiser loop shared by pretraining and every stage: a fresh AdamW, the flat-then-decay schedule, gradient
 /// clipping, a dispose scope per step, and the loss read from the device only at the logging interval.
+/// <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
-internal sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training)
+internal sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training,
+    Action<long, double>? lossLogged = null)
 {
     /// <summary>Tokens trained on so far, for throughput.</summary>
     public long Tokens { get; private set; }
@@ -65,6 +67,7 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
             tokensAtLog = Tokens;
             secondsAtLog = Seconds + elapsed;
             LossCurve.Add((_globalStep, lossValue));
+            lossLogged?.Invoke(_globalStep, lossValue);
             var eta = TimeSpan.FromSeconds(elapsed / (step + 1) * (totalSteps - step - 1));
             log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta);
         }

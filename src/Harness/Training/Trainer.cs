@@ -13,6 +13,7 @@ namespace Harness.Training;
 /// The one fixed training skeleton. Evaluate every domain (row "initial"); then for each stage: plugins start the
 /// stage, each batch is the stage's new data plus what plugins add, the loss is cross-entropy plus plugin terms, the
 /// optimiser steps, plugins see the step; at the stage's end every domain is evaluated again (one matrix row).
+/// Loss points and matrix rows also go to <paramref name="board"/> (TensorBoard) as they are made, if given.
 /// </summary>
 internal sealed class Trainer(
     GptModel model,
@@ -20,7 +21,8 @@ internal sealed class Trainer(
     IReadOnlyList<IStrategyPlugin> plugins,
     Evaluator evaluator,
     RunLog log,
-    ExperimentConfig config)
+    ExperimentConfig config,
+    TrainingBoard? board = null)
 {
     /// <summary>Trains the curriculum <paramref name="domains"/>, whose encoded training samples are <paramref name="samples"/>.</summary>
     public TrainingResult Run(IReadOnlyList<DomainData> domains, IReadOnlyList<IReadOnlyList<TrainingSample>> samples)
@@ -31,8 +33,9 @@ internal sealed class Trainer(
         foreach (var plugin in plugins) stages = plugin.PlanStages(stages);
 
         var rows = new EvaluationRows(domains);
-        EvaluateRow(rows, domains, AccuracyMatrix.InitialStage, "before training");
-        var loop = new StepLoop(model, device, log, config.Training);
+        var trained = new HashSet<int>();
+        EvaluateRow(rows, domains, trained, AccuracyMatrix.InitialStage, "before training");
+        var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss);
         var batchOrder = StableRandom.For(config.Seed, "batches");
         for (int s = 0; s < stages.Count; s++)
         {
@@ -41,7 +44,8 @@ internal sealed class Trainer(
             foreach (var plugin in plugins) plugin.OnStageStart(context);
             TrainStage(loop, context, batchOrder);
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
-            EvaluateRow(rows, domains, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
+            trained.UnionWith(stage.Domains);
+            EvaluateRow(rows, domains, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
         }
         return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve);
     }
@@ -94,7 +98,9 @@ internal sealed class Trainer(
 
     private void Activate(int route) => plugins.Activate(route);
 
-    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, string label, string when)
+    /// <summary>Evaluates every domain into one new row; <paramref name="trained"/> are the domains trained so far.</summary>
+    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, IReadOnlyCollection<int> trained,
+        string label, string when)
     {
         var clock = Stopwatch.StartNew();
         var exact = new double[domains.Count];
@@ -112,6 +118,7 @@ internal sealed class Trainer(
                 : double.NaN;
         }
         rows.Add(label, exact, tokens, heldout, routing);
+        board?.Evaluation(rows.Exact(), trained);
         var scores = string.Join(", ", domains.Select((d, j) => string.Create(CultureInfo.InvariantCulture, $"{d.Id} {exact[j]:F2}")));
         log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {scores} ({clock.Elapsed.TotalSeconds:F1} s)"));
     }
