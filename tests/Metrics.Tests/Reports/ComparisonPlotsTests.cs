@@ -76,6 +76,29 @@ public sealed class ComparisonPlotsTests
     }
 
     [Fact]
+    public void Write_NonAsciiDomainsAndLabels_GetDistinctSafeFileNames()
+    {
+        // Given two Chinese domain ids (both sanitize to "__") and variant labels that differ only outside ASCII ("___")
+        using var dir = new TempDirectory();
+        string[] domains = ["数学", "诗歌"];
+        AccuracyMatrix m = new(domains, ["initial", .. domains], new[,] { { 0.1, 0.2 }, { 0.9, 0.2 }, { 0.5, 0.8 } });
+        var summary = SummaryAggregator.Aggregate("中文", [
+            ("策略α", [Run("策略α", 1, m, new() { ["acc"] = 0.65 }, [])]),
+            ("策略β", [Run("策略β", 1, m, new() { ["acc"] = 0.65 }, [])]),
+        ]);
+
+        // When
+        IReadOnlyList<ReportFigure> figures = ComparisonPlots.Write(summary, dir.Path);
+
+        // Then every figure has its own file, named with safe characters only
+        Assert.Equal(
+            ["summary_bars", "forgetting___", "forgetting___-2", "heatmap____", "heatmap____-2"],
+            figures.Select(f => Path.GetFileNameWithoutExtension(f.PngPath)));
+        Assert.All(figures, f => Assert.True(File.Exists(f.PngPath) && File.Exists(f.SvgPath)));
+        Assert.Equal(10, dir.FileNames().Length);
+    }
+
+    [Fact]
     public void Write_NoVariants_WritesNothing()
     {
         // Given
