@@ -40,6 +40,7 @@ public static class HtmlReport
         h2 { border-bottom: 1px solid #ccc; padding-bottom: 0.2em; margin-top: 2em; }
         p.meta, nav { color: #555; }
         nav a { margin-right: 1em; }
+        div.scroll { overflow-x: auto; max-width: 100%; }
         table { border-collapse: collapse; margin: 0.5em 0 1.5em; font-size: 0.92em; }
         th, td { border: 1px solid #ddd; padding: 0.3em 0.6em; }
         thead th { background: #f3f3f3; }
@@ -139,7 +140,7 @@ public static class HtmlReport
 
     private static void MetricsTable(StringBuilder html, SuiteSummary summary, IReadOnlyList<string> metrics, string cssClass)
     {
-        html.Append("<table class=\"").Append(cssClass).Append("\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">runs</th>");
+        html.Append("<div class=\"scroll\"><table class=\"").Append(cssClass).Append("\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">runs</th>");
         foreach (var metric in metrics) html.Append("<th scope=\"col\" data-metric=\"").Append(E(metric)).Append("\">").Append(E(metric)).Append("</th>");
         html.Append("</tr></thead>\n<tbody>\n");
         foreach (var variant in summary.Variants)
@@ -161,14 +162,14 @@ public static class HtmlReport
             }
             html.Append("</tr>\n");
         }
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
     }
 
     private static void MatrixTable(StringBuilder html, VariantSummary variant)
     {
         var m = variant.MeanMatrix;
         html.Append("<h3>").Append(E(variant.Label)).Append(Invariant($"<span class=\"n\">n={variant.Runs.Count}</span>")).Append("</h3>\n")
-            .Append("<table class=\"matrix\" data-variant=\"").Append(E(variant.Label)).Append("\">\n<thead><tr><th scope=\"col\">stage</th>");
+            .Append("<div class=\"scroll\"><table class=\"matrix\" data-variant=\"").Append(E(variant.Label)).Append("\">\n<thead><tr><th scope=\"col\">stage</th>");
         foreach (var domain in m.Domains) html.Append("<th scope=\"col\">").Append(E(domain)).Append("</th>");
         html.Append("</tr></thead>\n<tbody>\n");
         for (int i = 0; i < m.Rows; i++)
@@ -187,7 +188,7 @@ public static class HtmlReport
             }
             html.Append("</tr>\n");
         }
-        html.Append("</tbody>\n</table>\n");
+        html.Append("</tbody>\n</table></div>\n");
     }
 
     private static void Figures(StringBuilder html, IReadOnlyList<ReportFigure> figures)
@@ -218,7 +219,7 @@ public static class HtmlReport
     {
         html.Append("<section id=\"incomplete\">\n<h2>Incomplete runs</h2>\n")
             .Append("<p>Runs the report expected but left out of every number above.</p>\n")
-            .Append("<table class=\"incomplete\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">seed</th>")
+            .Append("<div class=\"scroll\"><table class=\"incomplete\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">seed</th>")
             .Append("<th scope=\"col\">run folder</th><th scope=\"col\">reason</th></tr></thead>\n<tbody>\n");
         foreach (var run in incomplete)
         {
@@ -226,13 +227,13 @@ public static class HtmlReport
                 .Append(run.Seed is { } seed ? Invariant($"{seed}") : "").Append("</td><td class=\"path\">").Append(E(run.Directory))
                 .Append("</td><td>").Append(E(run.Reason)).Append("</td></tr>\n");
         }
-        html.Append("</tbody>\n</table>\n</section>\n");
+        html.Append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private static void Runs(StringBuilder html, SuiteSummary summary)
     {
         html.Append("<section id=\"runs\">\n<h2>Runs</h2>\n")
-            .Append("<table class=\"runs\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">seeds</th>")
+            .Append("<div class=\"scroll\"><table class=\"runs\">\n<thead><tr><th scope=\"col\">variant</th><th scope=\"col\">seeds</th>")
             .Append("<th scope=\"col\">seed</th><th scope=\"col\">status</th><th scope=\"col\">run folder</th></tr></thead>\n<tbody>\n");
         foreach (var variant in summary.Variants)
         {
@@ -251,7 +252,7 @@ public static class HtmlReport
                     .Append("</td><td class=\"path\">").Append(E(Path.GetFullPath(run.Directory))).Append("</td></tr>\n");
             }
         }
-        html.Append("</tbody>\n</table>\n</section>\n");
+        html.Append("</tbody>\n</table></div>\n</section>\n");
     }
 
     private static string NumberAttributes(double mean, double? std, int n) =>
