@@ -29,13 +29,16 @@ public sealed class HtmlReportBrowserTests
         return {
           title: document.title,
           images: [...document.images].map(img => ({ complete: img.complete, width: img.naturalWidth,
-            height: img.naturalHeight, src: img.getAttribute('src').slice(0, 30), alt: img.alt })),
+            height: img.naturalHeight, src: img.getAttribute('src'), alt: img.alt })),
           metricCells: [...document.querySelectorAll('td[data-metric]')].map(cell),
           matrixCells: [...document.querySelectorAll('td[data-domain]')].map(cell),
           externalResources: performance.getEntriesByType('resource').map(r => r.name).filter(n => !n.startsWith('data:')),
           externalElements: document.querySelectorAll('script, link, iframe, object, embed').length,
         };
         """;
+
+    // The IEND chunk every complete PNG ends with: length 0, type, CRC.
+    private static readonly byte[] PngEnd = [0, 0, 0, 0, (byte)'I', (byte)'E', (byte)'N', (byte)'D', 0xAE, 0x42, 0x60, 0x82];
 
     private readonly ITestOutputHelper _output;
 
@@ -88,9 +91,16 @@ public sealed class HtmlReportBrowserTests
             Assert.True(images.Count >= minimumImages, $"{name}: {images.Count} images, expected at least {minimumImages}");
             foreach (var image in images)
             {
-                Assert.True(image!["complete"]!.GetValue<bool>() && image["width"]!.GetValue<int>() > 0 && image["height"]!.GetValue<int>() > 0,
-                    $"{name}: image '{image["alt"]}' did not decode: {image.ToJsonString()}");
-                Assert.StartsWith("data:image/png;base64,", image["src"]!.GetValue<string>());
+                int naturalWidth = image!["width"]!.GetValue<int>(), naturalHeight = image["height"]!.GetValue<int>();
+                string src = image["src"]!.GetValue<string>();
+                Assert.True(image["complete"]!.GetValue<bool>() && naturalWidth > 0 && naturalHeight > 0,
+                    $"{name}: image '{image["alt"]}' did not decode: {src[..Math.Min(60, src.Length)]}… {naturalWidth}×{naturalHeight}");
+                // Chromium shows a truncated PNG partially and still reports its header's size: check the whole file too.
+                Assert.StartsWith("data:image/png;base64,", src);
+                byte[] png = Convert.FromBase64String(src["data:image/png;base64,".Length..]);
+                Assert.True(png.AsSpan().EndsWith(PngEnd), $"{name}: image '{image["alt"]}' does not end with the PNG end chunk (truncated?)");
+                using var decoded = new ScottPlot.Image(png);
+                Assert.Equal((naturalWidth, naturalHeight), (decoded.Width, decoded.Height));
             }
 
             Assert.DoesNotContain(log, e => e.Level is "SEVERE" or "WARNING");
