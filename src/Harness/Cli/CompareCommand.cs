@@ -23,8 +23,9 @@ internal static class CompareCommand
         foreach (var source in line.Positionals)
         {
             if (!Directory.Exists(source)) throw new HarnessInputException($"compare: {source}: no such folder");
-            int before = found.Count;
-            foreach (var folder in RunFolders(source))
+            var folders = RunFolders(source).ToList();
+            if (folders.Count == 0) throw new HarnessInputException($"compare: {source}: holds no run (no metrics.json or train.log below it)");
+            foreach (var folder in folders)
             {
                 try
                 {
@@ -37,8 +38,6 @@ internal static class CompareCommand
                     incomplete.Add(new IncompleteRun(Path.GetFileName(folder), null, folder, $"not finished ({e.Problem})"));
                 }
             }
-            if (found.Count == before && incomplete.All(r => !r.Directory.StartsWith(source, StringComparison.Ordinal)))
-                throw new HarnessInputException($"compare: {source}: holds no run (no metrics.json or train.log below it)");
         }
         if (found.Count == 0) throw new HarnessInputException("compare: none of the given folders holds a finished run");
 

@@ -45,18 +45,28 @@ internal static class SuiteCommand
         int exit = outcome.Failed.Count == 0 ? 0 : 1;
         foreach (var failed in outcome.Failed) stdout.WriteLine($"FAILED: {failed.Variant} seed {failed.Seed}: {failed.Reason} ({failed.Directory})");
 
-        if (update)
+        if (update && outcome.Failed.Count > 0)
+            stdout.WriteLine($"baseline NOT written: {outcome.Failed.Count} run(s) failed; a baseline must come from finished runs");
+        else if (update)
         {
-            var tolerances = File.Exists(baselinePath) ? RegressionBaseline.Read(baselinePath!) : null;
+            // Variants this run covered replace their entries; the others (a suite narrowed with --only) are kept.
+            var previous = File.Exists(baselinePath) ? RegressionBaseline.Read(baselinePath!) : null;
             var provenance = new JsonObject
             {
                 ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
                 ["command"] = "./run.sh suite " + string.Join(' ', args),
             };
-            RegressionBaseline.From(outcome.Summary, tolerances?.Tolerances ?? RegressionTolerance.Defaults, tolerances?.Variants, provenance)
-                .Write(baselinePath!);
-            stdout.WriteLine($"baseline written: {baselinePath} ({outcome.Summary.Variants.Count} variants)");
+            var fresh = RegressionBaseline.From(outcome.Summary, previous?.Tolerances ?? RegressionTolerance.Defaults, previous?.Variants, provenance);
+            var merged = previous is null || options.Only.Count == 0
+                ? fresh
+                : fresh with
+                {
+                    Variants = fresh.Variants.ToDictionary(v => v.Key, v =>
+                        options.Only.Contains(v.Key) || !previous.Variants.TryGetValue(v.Key, out var kept) ? v.Value : kept),
+                };
+            merged.Write(baselinePath!);
+            stdout.WriteLine($"baseline written: {baselinePath} ({merged.Variants.Count} variants)");
         }
         else if (baseline is not null)
         {

@@ -59,7 +59,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 failed.Add(new IncompleteRun(variant.Label, seed, directory, $"failed: {e.Message}"));
             }
         }
-        var summary = Summarize(suite, root, seeds.Count == suite.Seeds.Count ? suite.Seeds : suite.Seeds.Union(seeds).ToList());
+        var summary = Summarize(suite, root, suite.Seeds.Union(seeds).ToList());
         ComparisonReport.Write(summary, root);
         console.WriteLine($"suite {suite.Name}: {ran} run, {skipped} skipped (already finished), {failed.Count} failed; report: {Path.Combine(root, ComparisonReport.Html)}");
         return new SuiteOutcome(root, summary, failed);

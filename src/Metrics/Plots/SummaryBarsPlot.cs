@@ -54,7 +54,9 @@ internal static class SummaryBarsPlot
 
         IReadOnlyList<string> metrics = DrawnMetrics(variants);
         var plot = new Plot();
-        double low = 0, high = 0;
+        // acc, bwt and forgetting live on the accuracy scale: always show 0..1, so bars of different suites compare by eye
+        // and a suite of zeros is not blown up to a range of ±0.008.
+        double low = 0, high = 1;
         for (int i = 0; i < variants.Count; i++)
         {
             VariantSummary v = variants[i];
