@@ -3,6 +3,9 @@
 #   ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
 #   ./run.sh validate CONFIG
 #   ./run.sh metrics ACCURACY_MATRIX.csv
+#   ./run.sh answer --run RUN_DIR [--domain ID] "QUESTION"
+#   ./run.sh suite SUITE.yaml [--only V]... [--seeds N | --seed S...] [--out DIR] [--baseline FILE [--update-baseline]]
+#   ./run.sh compare DIR... [--out DIR]
 #   ./run.sh test [dotnet test options]   (the whole test suite; ends with "N passed, N failed, N skipped")
 # Set HARNESS_BUILD_ARGS=-p:TorchBackend=cuda to build against the CUDA backend (see README).
 set -euo pipefail

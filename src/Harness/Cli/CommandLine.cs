@@ -44,7 +44,8 @@ internal sealed class CommandLine
                 list.Add(args[++i]);
             }
             else if (known.Contains(arg)) line._flags.Add(arg);
-            else if (arg.StartsWith('-') && arg.Length > 1)
+            // Only "--x" is an option: a question may start with a minus sign ("-3 plus 5?").
+            else if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2)
                 throw new HarnessInputException($"{Prefix(command)}unknown option {arg} (see ./run.sh --help)");
             else line.Positionals.Add(arg);
         }

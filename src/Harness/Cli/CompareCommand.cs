@@ -1,6 +1,6 @@
 using System.Globalization;
 using Harness.Config;
-using Harness.Metrics;
+using Harness.Training;
 using Harness.Metrics.Reports;
 
 namespace Harness.Cli;
@@ -20,31 +20,29 @@ internal static class CompareCommand
         if (line.Positionals.Count == 0) throw new HarnessInputException("compare needs at least one run or suite folder (see ./run.sh --help)");
         var found = new List<(string Source, RunRecord Run)>();
         var incomplete = new List<IncompleteRun>();
+        var seen = new HashSet<string>();
         foreach (var source in line.Positionals)
         {
             if (!Directory.Exists(source)) throw new HarnessInputException($"compare: {source}: no such folder");
             var folders = RunFolders(source).ToList();
             if (folders.Count == 0) throw new HarnessInputException($"compare: {source}: holds no run (no metrics.json or train.log below it)");
-            foreach (var folder in folders)
+            // Overlapping arguments (a suite and one of its runs) must not count a run twice: n and std would lie.
+            foreach (var folder in folders.Where(f => seen.Add(Path.GetFullPath(f))))
             {
-                try
-                {
-                    var record = RunRecord.Read(folder);
-                    if (record.Status == "completed") found.Add((source, record));
-                    else incomplete.Add(new IncompleteRun(record.Name, record.Seed, folder, $"status {record.Status}"));
-                }
-                catch (MetricsInputException e)
-                {
-                    incomplete.Add(new IncompleteRun(Path.GetFileName(folder), null, folder, $"not finished ({e.Problem})"));
-                }
+                if (RunRecord.ReadCompleted(folder, out var reason) is { } record) found.Add((source, record));
+                else incomplete.Add(new IncompleteRun(Path.GetFileName(folder), null, folder, reason!));
             }
         }
         if (found.Count == 0) throw new HarnessInputException("compare: none of the given folders holds a finished run");
 
+        // A name found under two arguments is prefixed with the argument's folder name, or the argument as given when
+        // two arguments share a folder name (results/a/nightly and results/b/nightly).
         var sourcesPerName = found.GroupBy(f => f.Run.Name).ToDictionary(g => g.Key, g => g.Select(f => f.Source).Distinct().Count());
-        string Label(string source, RunRecord run) => sourcesPerName[run.Name] > 1
-            ? $"{Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(source)))}/{run.Name}"
-            : run.Name;
+        var folderNames = line.Positionals.Distinct().ToDictionary(p => p, p => Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(p))));
+        string Prefix(string source) => folderNames.Values.Count(n => n == folderNames[source]) > 1
+            ? Path.TrimEndingDirectorySeparator(source)
+            : folderNames[source];
+        string Label(string source, RunRecord run) => sourcesPerName[run.Name] > 1 ? $"{Prefix(source)}/{run.Name}" : run.Name;
         var groups = found.GroupBy(f => Label(f.Source, f.Run))
             .Select(g => (g.Key, (IReadOnlyList<RunRecord>)g.Select(f => f.Run).OrderBy(r => r.Seed).ToList()))
             .ToList();
@@ -58,9 +56,8 @@ internal static class CompareCommand
             throw new HarnessInputException($"compare: {e.Message}");
         }
 
-        var results = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
         var outDirectory = line.Value("--out")
-                           ?? Path.Combine(results, "compare", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
+                           ?? Path.Combine(RunDirectory.DefaultResultsRoot, "compare", DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture));
         ComparisonReport.Write(summary, outDirectory);
         stdout.WriteLine($"compared {found.Count} runs in {summary.Variants.Count} variants " +
                          $"({string.Join(", ", summary.Variants.Select(v => $"{v.Label} n={v.Runs.Count}"))}); " +

@@ -26,10 +26,12 @@ internal static class SuiteCommand
         var baselinePath = line.Value("--baseline");
         bool update = line.Flag("--update-baseline");
         if (update && baselinePath is null) throw new HarnessInputException("suite: --update-baseline needs --baseline FILE (the file to write)");
-        // Read the baseline before hours of training, so a typo in it fails now.
-        var baseline = baselinePath is not null && !update ? RegressionBaseline.Read(baselinePath) : null;
+        // Read the baseline (to gate, or to keep its tolerances on update) before hours of training, so a typo fails now.
+        var baseline = baselinePath is not null && (!update || File.Exists(baselinePath)) ? RegressionBaseline.Read(baselinePath) : null;
 
         var suite = SuiteLoader.Load(line.Positionals[0]);
+        if (baseline is not null && baseline.Suite.Length > 0 && baseline.Suite != suite.Name)
+            throw new HarnessInputException($"--baseline {baselinePath}: is a baseline of suite '{baseline.Suite}', not of '{suite.Name}'");
         var options = new SuiteOptions
         {
             OutDirectory = line.Value("--out"),
@@ -38,8 +40,6 @@ internal static class SuiteCommand
             Seeds = line.Integers("--seed"),
             Device = line.Device(),
             CacheDirectory = line.Value("--cache-dir"),
-            Baseline = baselinePath,
-            UpdateBaseline = update,
         };
         var outcome = new SuiteRunner(stdout, interactive).Run(suite, options);
         int exit = outcome.Failed.Count == 0 ? 0 : 1;
@@ -49,28 +49,27 @@ internal static class SuiteCommand
             stdout.WriteLine($"baseline NOT written: {outcome.Failed.Count} run(s) failed; a baseline must come from finished runs");
         else if (update)
         {
-            // Variants this run covered replace their entries; the others (a suite narrowed with --only) are kept.
-            var previous = File.Exists(baselinePath) ? RegressionBaseline.Read(baselinePath!) : null;
             var provenance = new JsonObject
             {
                 ["created"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
                 ["machine"] = $"{Environment.MachineName}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}",
                 ["command"] = "./run.sh suite " + string.Join(' ', args),
             };
-            var fresh = RegressionBaseline.From(outcome.Summary, previous?.Tolerances ?? RegressionTolerance.Defaults, previous?.Variants, provenance);
-            var merged = previous is null || options.Only.Count == 0
-                ? fresh
-                : fresh with
-                {
-                    Variants = fresh.Variants.ToDictionary(v => v.Key, v =>
-                        options.Only.Contains(v.Key) || !previous.Variants.TryGetValue(v.Key, out var kept) ? v.Value : kept),
-                };
-            merged.Write(baselinePath!);
-            stdout.WriteLine($"baseline written: {baselinePath} ({merged.Variants.Count} variants)");
+            var fresh = RegressionBaseline.From(outcome.Summary, baseline?.Tolerances ?? RegressionTolerance.Defaults, baseline?.Variants, provenance);
+            // A suite narrowed with --only updates those variants; every other entry of the old baseline stays as it was.
+            if (baseline is not null && options.Only.Count > 0)
+            {
+                var merged = baseline.Variants.ToDictionary(v => v.Key, v => v.Value);
+                foreach (var label in options.Only)
+                    if (fresh.Variants.TryGetValue(label, out var updated)) merged[label] = updated;
+                fresh = fresh with { Variants = merged };
+            }
+            fresh.Write(baselinePath!);
+            stdout.WriteLine($"baseline written: {baselinePath} ({fresh.Variants.Count} variants)");
         }
         else if (baseline is not null)
         {
-            var gate = RegressionGate.Check(outcome.Summary, baseline);
+            var gate = RegressionGate.Check(outcome.Summary, baseline, narrowed: options.Only.Count > 0);
             AtomicFile.WriteAllText(Path.Combine(outcome.Directory, "regression.json"),
                 gate.ToJson().ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
             stdout.WriteLine($"regression gate against {baselinePath}:");

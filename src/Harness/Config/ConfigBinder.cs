@@ -86,7 +86,9 @@ internal sealed class ConfigBinder(string file)
                 : BindValue(property.PropertyType, value, keyPath);
             Check(property, bound, value, keyPath);
             property.SetValue(instance, bound);
-            Positions.Record(instance, key.Value, keyPath, key.Start, value.File ?? key.File);
+            // A value a suite overrides is located at the suite file's line, not at the config key it replaced.
+            if (value.File is null) Positions.Record(instance, key.Value, keyPath, key.Start, key.File);
+            else Positions.Record(instance, key.Value, keyPath, value.Start, value.File);
         }
         foreach (var (name, property) in properties)
         {

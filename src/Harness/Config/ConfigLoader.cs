@@ -62,7 +62,7 @@ internal static partial class ConfigLoader
     private static void Validate(ExperimentConfig config, ConfigPositions at, string baseDirectory, bool requireData)
     {
         if (!SafeName().IsMatch(config.Name))
-            throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
+            throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.', not starting with '.' (it names a folder)");
         if (config.Model.DModel % config.Model.Heads != 0)
             throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
         if (config.Model.Type != "gpt")
@@ -72,7 +72,7 @@ internal static partial class ConfigLoader
         foreach (var domain in config.Curriculum)
         {
             if (!SafeName().IsMatch(domain.Id))
-                throw at.Error(domain, "id", $"'{domain.Id}' must be ASCII letters, digits, '-', '_' or '.' (it labels plots and files)");
+                throw at.Error(domain, "id", $"'{domain.Id}' must be ASCII letters, digits, '-', '_' or '.', not starting with '.' (it labels plots and files)");
             if (!ids.Add(domain.Id)) throw at.Error(domain, "id", $"duplicate domain id '{domain.Id}'");
             if (domain.TestSize > domain.TrainSize)
                 throw at.Error(domain, "test_size", $"{domain.TestSize} recall pairs cannot be drawn from {domain.TrainSize} training pairs");
@@ -143,7 +143,7 @@ internal static partial class ConfigLoader
         if (routing == "keyword" && config.Curriculum.FirstOrDefault(d => d.Keywords.Count == 0 && d.Id != defaultDomain) is { } silent)
             throw at.Error(silent, "id", $"keyword routing: domain '{silent.Id}' has no keywords, so no question could reach its adapter (give it keywords or make it default_domain)");
         // Adapters are written to adapters/<domain id>/ next to adapters/shared/ and adapters/router.json.
-        if (config.Curriculum.FirstOrDefault(d => d.Id is "shared" or "router.json" || d.Id.StartsWith('.')) is { } clash)
+        if (config.Curriculum.FirstOrDefault(d => d.Id is "shared" or "router.json") is { } clash)
             throw at.Error(clash, "id", $"'{clash.Id}' is reserved in the adapters folder (adapters/shared, adapters/router.json); rename the domain");
         if (config.Curriculum.SelectMany(d => d.Keywords).FirstOrDefault(k => k.Trim().Length == 0) is not null)
             throw at.Error(config.Curriculum.First(d => d.Keywords.Any(k => k.Trim().Length == 0)), "keywords", "a keyword is empty");
@@ -192,6 +192,7 @@ internal static partial class ConfigLoader
     public static string ResolvePath(string baseDirectory, string path) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(baseDirectory, path));
 
-    [GeneratedRegex("^[A-Za-z0-9_.-]+$")]
+    // No leading dot: "." and ".." would name the parent folder, and hidden folders are skipped by `compare`.
+    [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")]
     private static partial Regex SafeName();
 }

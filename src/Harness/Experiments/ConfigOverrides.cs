@@ -92,5 +92,5 @@ internal static class ConfigOverrides
     }
 
     private static HarnessInputException Error(ConfigOverride o, string at, string message) =>
-        new($"{o.File}:{o.At.Line}:{o.At.Column}: overrides.{o.KeyPath}: {message}");
+        new($"{o.File}:{o.At.Line}:{o.At.Column}: {o.Section}.{o.KeyPath}: {message}");
 }

@@ -36,7 +36,7 @@ internal static partial class SuiteLoader
         string name = keys.TryGetValue("name", out var nameEntry)
             ? ScalarText(path, nameEntry.Value, "name")
             : Path.GetFileNameWithoutExtension(path);
-        if (!SafeName().IsMatch(name)) throw Error(path, map.Start, "name", $"'{name}' must be letters, digits, '-', '_' or '.' (it names a folder)");
+        if (!SafeName().IsMatch(name)) throw Error(path, map.Start, "name", $"'{name}' must be letters, digits, '-', '_' or '.', not starting with '.' (it names a folder)");
 
         var seeds = keys.TryGetValue("seeds", out var seedsEntry) ? Seeds(path, seedsEntry.Value) : [0];
         var shared = keys.TryGetValue("overrides", out var o) ? Overrides(path, o.Value, "overrides") : [];
@@ -91,7 +91,7 @@ internal static partial class SuiteLoader
         {
             var chosen = axes.Select((a, k) => (a.Key, Value: a.Values[combination[k]])).ToList();
             var gridLabel = label + string.Concat(chosen.Select(c => $"-{c.Key.Value.Split('.')[^1]}={c.Value.Value}"));
-            var gridOverrides = chosen.Select(c => new ConfigOverride(c.Key.Value, c.Value, path, c.Key.Start));
+            var gridOverrides = chosen.Select(c => new ConfigOverride(c.Key.Value, c.Value, path, c.Key.Start, "grid"));
             yield return Checked(path, new SuiteVariant(gridLabel, configPath, overrides.Concat(gridOverrides).ToList(), map.Start), $"{at}.grid");
         }
     }
@@ -99,7 +99,7 @@ internal static partial class SuiteLoader
     private static SuiteVariant Checked(string path, SuiteVariant variant, string at) =>
         SafeName().IsMatch(variant.Label) && variant.Label.Length <= 120
             ? variant
-            : throw Error(path, variant.At, at, $"variant label '{variant.Label}' must be at most 120 letters, digits, '-', '_', '.' or '=' (it names a folder)");
+            : throw Error(path, variant.At, at, $"variant label '{variant.Label}' must be at most 120 letters, digits, '-', '_', '.' or '=', not starting with '.' (it names a folder)");
 
     /// <summary>Every index combination of axes with the given sizes, the last axis varying fastest.</summary>
     private static IEnumerable<int[]> Product(IReadOnlyList<int> sizes)
@@ -159,6 +159,7 @@ internal static partial class SuiteLoader
     private static HarnessInputException Error(string path, Mark at, string key, string message) =>
         new($"{path}:{at.Line}:{at.Column}: {key}: {message}");
 
-    [GeneratedRegex("^[A-Za-z0-9_.=-]+$")]
+    // No leading dot: "." and ".." would name the parent folder, and hidden folders are skipped by `compare`.
+    [GeneratedRegex("^[A-Za-z0-9_=-][A-Za-z0-9_.=-]*$")]
     private static partial Regex SafeName();
 }

@@ -18,12 +18,6 @@ internal sealed record SuiteOptions
     /// <summary>Device for every run (--device); null = each config's.</summary>
     public string? Device { get; init; }
 
-    /// <summary>Baseline file to gate against (--baseline).</summary>
-    public string? Baseline { get; init; }
-
-    /// <summary>Write the suite's means as the new baseline (--update-baseline), keeping its tolerances.</summary>
-    public bool UpdateBaseline { get; init; }
-
     /// <summary>Where pretrained bases are cached (--cache-dir); default results/.cache.</summary>
     public string? CacheDirectory { get; init; }
 }

@@ -13,7 +13,7 @@ namespace Harness.Experiments;
 internal sealed class SuiteRunner(TextWriter console, bool interactive)
 {
     /// <summary>Where runs go when the suite has no --out: results/&lt;suite name&gt;.</summary>
-    public string ResultsRoot { get; init; } = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
+    public string ResultsRoot { get; init; } = RunDirectory.DefaultResultsRoot;
 
     /// <summary>Runs the selected part of <paramref name="suite"/>; returns the suite folder and what happened.</summary>
     public SuiteOutcome Run(SuiteDefinition suite, SuiteOptions options)
@@ -59,17 +59,18 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 failed.Add(new IncompleteRun(variant.Label, seed, directory, $"failed: {e.Message}"));
             }
         }
-        var summary = Summarize(suite, root, suite.Seeds.Union(seeds).ToList());
+        var summary = Summarize(suite, root, suite.Seeds.Union(seeds).ToList(), options.Device);
         ComparisonReport.Write(summary, root);
         console.WriteLine($"suite {suite.Name}: {ran} run, {skipped} skipped (already finished), {failed.Count} failed; report: {Path.Combine(root, ComparisonReport.Html)}");
         return new SuiteOutcome(root, summary, failed);
     }
 
     /// <summary>
-    /// The suite's summary over every variant and seed it declares that has a completed run in <paramref name="root"/>
-    /// (so running one variant with --only still refreshes a whole report); the others are listed as incomplete.
+    /// The suite's summary over every variant and seed it declares that has a completed run of its current config in
+    /// <paramref name="root"/> (so running one variant with --only still refreshes the whole report); the others —
+    /// not run, unfinished, or run with a config that has changed since — are listed as incomplete, never averaged in.
     /// </summary>
-    public static SuiteSummary Summarize(SuiteDefinition suite, string root, IReadOnlyList<int> seeds)
+    public static SuiteSummary Summarize(SuiteDefinition suite, string root, IReadOnlyList<int> seeds, string? device)
     {
         var groups = new List<(string, IReadOnlyList<RunRecord>)>();
         var incomplete = new List<IncompleteRun>();
@@ -79,25 +80,26 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             foreach (var seed in seeds)
             {
                 var directory = RunFolder(root, variant.Label, seed);
-                if (!Directory.Exists(directory))
+                var state = Status(directory, SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, device));
+                string? reason = state switch
                 {
-                    incomplete.Add(new IncompleteRun(variant.Label, seed, directory, "not run"));
-                    continue;
-                }
-                try
-                {
-                    var record = RunRecord.Read(directory);
-                    if (record.Status == "completed") runs.Add(record);
-                    else incomplete.Add(new IncompleteRun(variant.Label, seed, directory, $"status {record.Status}"));
-                }
-                catch (Harness.Metrics.MetricsInputException e)
-                {
-                    incomplete.Add(new IncompleteRun(variant.Label, seed, directory, $"not finished ({e.Problem})"));
-                }
+                    RunFolderState.Empty => "not run",
+                    RunFolderState.Stale stale => stale.Reason,
+                    _ => null,
+                };
+                if (reason is null && RunRecord.ReadCompleted(directory, out reason) is { } record) runs.Add(record);
+                else incomplete.Add(new IncompleteRun(variant.Label, seed, directory, reason!));
             }
             groups.Add((variant.Label, runs));
         }
-        return SummaryAggregator.Aggregate(suite.Name, groups, incomplete);
+        try
+        {
+            return SummaryAggregator.Aggregate(suite.Name, groups, incomplete);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HarnessInputException($"{root}: {e.Message}");
+        }
     }
 
     /// <summary>The folder of one run of a suite.</summary>
@@ -106,17 +108,28 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     private LoadedConfig Configure(SuiteVariant variant, int seed, SuiteOptions options) =>
         SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, options.Device);
 
-    /// <summary>Whether a run folder holds a finished run of exactly this config, something to redo, or nothing.</summary>
+    /// <summary>
+    /// Whether a run folder holds a finished run of exactly this config, something to redo, or nothing. The device is
+    /// left out of the comparison: a run is the same experiment on CPU or CUDA, so --device does not redo a suite.
+    /// </summary>
     internal static RunFolderState Status(string directory, LoadedConfig loaded)
     {
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return new RunFolderState.Empty();
         if (!RunRecord.IsCompleted(directory)) return new RunFolderState.Stale("an earlier attempt did not finish");
         var resolved = Path.Combine(directory, "config.resolved.yaml");
-        var expected = ConfigWriter.ToYaml(loaded.Resolved());
-        return File.Exists(resolved) && File.ReadAllText(resolved) == expected
-            ? new RunFolderState.Finished()
-            : new RunFolderState.Stale("its config changed since it finished");
+        try
+        {
+            var stored = ConfigLoader.Load(resolved, requireData: false).Config;
+            if (Comparable(stored) == Comparable(loaded.Resolved())) return new RunFolderState.Finished();
+        }
+        catch (HarnessInputException)
+        {
+            // An unreadable resolved config cannot prove the run is this config's: redo it.
+        }
+        return new RunFolderState.Stale("its config changed since it finished");
     }
+
+    private static string Comparable(ExperimentConfig config) => ConfigWriter.ToYaml(config with { Device = "auto" });
 
     /// <summary>Empties a suite's run folder before a rerun, refusing folders that do not look like a run's.</summary>
     private static void ClearRunFolder(string directory)

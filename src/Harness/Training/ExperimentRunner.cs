@@ -18,7 +18,7 @@ namespace Harness.Training;
 internal sealed class ExperimentRunner(TextWriter console, bool interactive)
 {
     /// <summary>Where runs go when --out is not given.</summary>
-    public string ResultsRoot { get; init; } = Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
+    public string ResultsRoot { get; init; } = RunDirectory.DefaultResultsRoot;
 
     /// <summary>Where pretrained bases are cached (results/.cache).</summary>
     public string? CacheDirectory { get; init; }
@@ -86,6 +86,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             foreach (var plugin in plugins) plugin.WriteOutputs(directory);
             var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached, calibration);
             board.Final(metrics, result.ExactMatch.Rows - 1);
+            RunOutputs.Commit(directory, metrics);
             log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }

@@ -6,6 +6,9 @@ namespace Harness.Training;
 /// <summary>Chooses and creates a run's output folder.</summary>
 internal static class RunDirectory
 {
+    /// <summary>Where runs, suites and comparisons go by default: $HARNESS_RESULTS (run.sh sets it to the repo's results/) or ./results.</summary>
+    public static string DefaultResultsRoot => Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
+
     /// <summary>Creates the pretrained-base cache folder, or fails as bad input before any training.</summary>
     public static string CreateCache(string path) => File.Exists(path)
         ? throw new HarnessInputException($"cache folder '{path}' is a file")

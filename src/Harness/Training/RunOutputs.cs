@@ -10,10 +10,16 @@ using Harness.Metrics.Plots;
 
 namespace Harness.Training;
 
-/// <summary>Writes a finished run's files: matrices as CSV, metrics.json, the heatmap and the forgetting curves.</summary>
+/// <summary>
+/// Writes a finished run's files: matrices as CSV, the heatmap and the forgetting curves, and last metrics.json
+/// (<see cref="Commit"/>), whose status "completed" is what marks a run folder as finished.
+/// </summary>
 internal static class RunOutputs
 {
-    /// <summary>Writes every output of <paramref name="result"/> into <paramref name="directory"/>; returns metrics.json's content.</summary>
+    /// <summary>
+    /// Writes every output of <paramref name="result"/> into <paramref name="directory"/> but metrics.json, whose content
+    /// it returns; <see cref="Commit"/> writes it once everything else of the run is on disk.
+    /// </summary>
     public static JsonObject Write(string directory, ExperimentConfig config, TrainingResult result, string device,
         double wallSeconds, JsonObject strategyReport, bool pretrainCached, double calibrationGflops)
     {
@@ -59,15 +65,17 @@ internal static class RunOutputs
         metrics["loss_curve"] = new JsonArray(result.LossCurve
             .Select(p => (JsonNode?)new JsonArray(p.Step, Math.Round(p.Loss, 5))).ToArray());
         metrics["versions"] = Versions();
-        AtomicFile.WriteAllText(Path.Combine(directory, "metrics.json"),
-            metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
-
         AccuracyMatrixPlot.Save(result.ExactMatch, Path.Combine(directory, "accuracy_matrix.png"),
             $"{config.Name} (seed {config.Seed}): exact-match accuracy");
         ForgettingCurvesPlot.Save(result.ExactMatch, Path.Combine(directory, "forgetting_curves.png"),
             $"{config.Name} (seed {config.Seed}): accuracy per domain across stages");
         return metrics;
     }
+
+    /// <summary>Writes metrics.json, the file that marks the run finished: the last file a run writes.</summary>
+    public static void Commit(string directory, JsonObject metrics) =>
+        AtomicFile.WriteAllText(Path.Combine(directory, "metrics.json"),
+            metrics.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n");
 
     /// <summary>The matrix and its metrics as the console summary shows them.</summary>
     public static string Summary(AccuracyMatrix matrix)

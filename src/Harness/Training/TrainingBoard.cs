@@ -13,7 +13,7 @@ internal sealed class TrainingBoard(TensorBoardEventWriter writer) : IDisposable
 {
     /// <summary>The metrics.json entries repeated under <c>final/</c>.</summary>
     private static readonly string[] FinalMetrics =
-        ["acc", "bwt", "fwt", "avg_forgetting", "learning_accuracy", "tokens_per_second", "wall_seconds"];
+        ["acc", "bwt", "fwt", "avg_forgetting", "learning_accuracy", "tokens_per_second", "normalized_tokens_per_second", "wall_seconds"];
 
     /// <summary>Starts the event file of the run in <paramref name="runDirectory"/>.</summary>
     public static TrainingBoard Open(string runDirectory) =>

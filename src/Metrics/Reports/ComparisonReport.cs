@@ -16,6 +16,9 @@ public static class ComparisonReport
         SummaryFiles.Write(summary, folder);
         var plots = Path.Combine(folder, "plots");
         Directory.CreateDirectory(plots);
+        // Figures of variants since renamed or removed would otherwise linger next to the current ones.
+        foreach (var old in Directory.EnumerateFiles(plots).Where(f => f.EndsWith(".png", StringComparison.Ordinal) || f.EndsWith(".svg", StringComparison.Ordinal)))
+            File.Delete(old);
         var figures = ComparisonPlots.Write(summary, plots);
         HtmlReport.Write(summary, figures, Path.Combine(folder, Html));
     }

@@ -28,15 +28,24 @@ public sealed record RunRecord(
     ];
 
     /// <summary>True when <paramref name="directory"/> holds a run whose metrics.json says it completed.</summary>
-    public static bool IsCompleted(string directory)
+    public static bool IsCompleted(string directory) => ReadCompleted(directory, out _) is not null;
+
+    /// <summary>
+    /// The run in <paramref name="directory"/> if it completed; otherwise null and, in <paramref name="reason"/>, why a
+    /// report leaves it out ("status interrupted", "not finished (no metrics.json ...)").
+    /// </summary>
+    public static RunRecord? ReadCompleted(string directory, out string? reason)
     {
         try
         {
-            return Read(directory).Status == "completed";
+            var record = Read(directory);
+            reason = record.Status == "completed" ? null : $"status {record.Status}";
+            return reason is null ? record : null;
         }
-        catch (MetricsInputException)
+        catch (MetricsInputException e)
         {
-            return false;
+            reason = $"not finished ({e.Problem})";
+            return null;
         }
     }
 

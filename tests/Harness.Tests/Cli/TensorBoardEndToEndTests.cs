@@ -65,7 +65,7 @@ public sealed class TensorBoardEndToEndTests : IDisposable
         Assert.Equal([(2L, (float)metrics["wall_seconds"]!.GetValue<double>())], board.Scalars("final/wall_seconds"));
         Assert.Equal(
             ["final/acc", "final/bwt", "final/fwt", "final/avg_forgetting", "final/learning_accuracy",
-                "final/tokens_per_second", "final/wall_seconds"],
+                "final/tokens_per_second", "final/normalized_tokens_per_second", "final/wall_seconds"],
             board.Tags.Where(t => t.StartsWith("final/", StringComparison.Ordinal)));
     }
 
@@ -86,7 +86,7 @@ public sealed class TensorBoardEndToEndTests : IDisposable
         var matrix = AccuracyMatrix.ReadCsv(Path.Combine(run, "accuracy_matrix.csv"));
         Assert.Equal([(1L, (float)((matrix[1, 0] + matrix[1, 1]) / 2))], board.Scalars("average_accuracy"));
         Assert.Equal(
-            ["final/acc", "final/learning_accuracy", "final/tokens_per_second", "final/wall_seconds"],
+            ["final/acc", "final/learning_accuracy", "final/tokens_per_second", "final/normalized_tokens_per_second", "final/wall_seconds"],
             board.Tags.Where(t => t.StartsWith("final/", StringComparison.Ordinal)));
         Assert.All(board.Scalars("final/acc"), p => Assert.Equal(1L, p.Step));
     }

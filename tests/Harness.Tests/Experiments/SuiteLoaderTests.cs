@@ -110,6 +110,25 @@ public sealed class SuiteLoaderTests
         Assert.Contains("out of range", e.Message);
     }
 
+    [Fact]
+    public void Load_OverrideFailingACheckAfterBinding_IsReportedAtTheSuiteFileLine()
+    {
+        // Given batch_size 1, which only the cross-key check (replay needs two slots) refuses, after binding
+        var (dir, path) = Write("""
+            variants:
+              - config: tiny.yaml
+                overrides:
+                  training.batch_size: 1
+            """);
+        using var _ = dir;
+
+        var e = Assert.Throws<HarnessInputException>(() => SuiteLoader.Load(path));
+
+        Assert.StartsWith($"{path}:4:", e.Message);
+        Assert.Contains("training.batch_size", e.Message);
+        Assert.Contains("needs batch_size >= 2", e.Message);
+    }
+
     [Theory]
     [InlineData("variants: []", "variants: expected a non-empty list")]
     [InlineData("name: x", "variants: required key is missing")]
@@ -122,6 +141,9 @@ public sealed class SuiteLoaderTests
     [InlineData("variants: [{config: tiny.yaml, label: a/b}]", "variant label 'a/b'")]
     [InlineData("variants: [{config: tiny.yaml, grid: {training.epochs: []}}]", "non-empty list of single values")]
     [InlineData("name: ../x\nvariants: [{config: tiny.yaml}]", "name: '../x' must be")]
+    [InlineData("name: ..\nvariants: [{config: tiny.yaml}]", "not starting with '.'")]
+    [InlineData("variants: [{config: tiny.yaml, label: .hidden}]", "not starting with '.'")]
+    [InlineData("variants: [{config: tiny.yaml, grid: {trainer.epochs: [1]}}]", "grid.trainer.epochs: ")]
     public void Load_MalformedSuite_IsAnInputErrorNamingFileAndKey(string yaml, string expected)
     {
         var (dir, path) = Write(yaml);

@@ -74,10 +74,15 @@ public sealed class SuiteRunnerTests(SuiteFixture suite) : IClassFixture<SuiteFi
         Assert.Contains("replay seed 0: its config changed since it finished; running it again", again.Stdout);
         Assert.Contains("1 run, 0 skipped", again.Stdout);
         Assert.Contains("buffer_size: 4", File.ReadAllText(Path.Combine(suite.OutDirectory, "replay/s0/config.resolved.yaml")));
+        // and replay seed 1, still of the old config, is listed as incomplete instead of being averaged in
         var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(suite.OutDirectory, "summary.json")))!;
-        Assert.Equal(2, summary["variants"]!.AsArray().Count);
-        // replay seed 1 still holds the old config: it is reported as it is until the suite runs it again
-        Assert.Empty(summary["incomplete"]!.AsArray());
+        var variants = summary["variants"]!.AsArray();
+        Assert.Equal(["naive", "replay"], variants.Select(v => (string?)v!["variant"]));
+        Assert.Equal([2, 1], variants.Select(v => (int)v!["n"]!));
+        var left = Assert.Single(summary["incomplete"]!.AsArray())!;
+        Assert.Equal("replay", (string?)left["variant"]);
+        Assert.Equal(1, (int)left["seed"]!);
+        Assert.Equal("its config changed since it finished", (string?)left["reason"]);
     }
 
     [Fact]
@@ -111,6 +116,36 @@ public sealed class SuiteRunnerTests(SuiteFixture suite) : IClassFixture<SuiteFi
     }
 
     [Fact]
+    public void Ea_UpdateBaselineForOneVariant_KeepsTheOtherVariantsEntries()
+    {
+        // Given the baseline of test E, whose replay entry was planted
+        var baseline = suite.File("baseline.json");
+        double planted = (double)JsonNode.Parse(File.ReadAllText(baseline))!["variants"]!["replay"]!["metrics"]!["acc"]!;
+
+        // When only naive's entry is updated
+        var update = suite.Suite("--only", "naive", "--baseline", baseline, "--update-baseline");
+
+        // Then replay's entry is untouched
+        Assert.True(update.ExitCode == 0, update.ToString());
+        var json = JsonNode.Parse(File.ReadAllText(baseline))!;
+        Assert.Equal(planted, (double)json["variants"]!["replay"]!["metrics"]!["acc"]!);
+        Assert.NotNull(json["variants"]!["naive"]);
+    }
+
+    [Fact]
+    public void Eb_BaselineOfAnotherSuite_IsRefusedBeforeAnyRun()
+    {
+        var other = suite.File("other-baseline.json");
+        File.WriteAllText(other, """{"suite": "nightly", "variants": {}}""");
+
+        var result = suite.Suite("--baseline", other);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("is a baseline of suite 'nightly', not of 'tiny-suite'", result.Stderr);
+        Assert.DoesNotContain("suite tiny-suite: run", result.Stdout);
+    }
+
+    [Fact]
     public void F_Compare_TwoRunFoldersOfOneVariant_AggregatesThemInAFolderItNames()
     {
         var outDirectory = suite.File("compare");
@@ -123,6 +158,20 @@ public sealed class SuiteRunnerTests(SuiteFixture suite) : IClassFixture<SuiteFi
         var variant = Assert.Single(summary["variants"]!.AsArray())!;
         Assert.Equal("naive", (string?)variant["variant"]);
         Assert.Equal([0, 1], variant["seeds"]!.AsArray().Select(s => (int)s!));
+    }
+
+    [Fact]
+    public void Fa_Compare_OverlappingFolders_CountEachRunOnce()
+    {
+        var outDirectory = suite.File("compare-overlap");
+
+        var result = CliResult.Run("compare", Path.Combine(suite.OutDirectory, "naive"), Path.Combine(suite.OutDirectory, "naive", "s0"),
+            "--out", outDirectory);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(outDirectory, "summary.json")))!;
+        var variant = Assert.Single(summary["variants"]!.AsArray())!;
+        Assert.Equal(2, (int)variant["n"]!);
     }
 
     [Fact]

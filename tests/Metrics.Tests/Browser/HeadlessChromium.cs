@@ -20,8 +20,8 @@ internal sealed class HeadlessChromium : IAsyncDisposable
     /// <summary>What to run when the browser is missing (CI's .ci/run does it).</summary>
     public const string InstallHint = "apt-get install -y chromium chromium-driver";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(60);
 
     private readonly Process _driver;
     private readonly StringBuilder _driverOutput;

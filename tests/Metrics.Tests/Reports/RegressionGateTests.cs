@@ -80,14 +80,61 @@ public sealed class RegressionGateTests
     }
 
     [Fact]
-    public void Check_NewAndMissingVariants_AreListedNotFailed()
+    public void Check_BaselineVariantWithoutRuns_FailsAFullSuiteButNotANarrowedOne()
     {
+        // Given a baseline of naive and replay, and a suite that produced only naive (and a new variant)
         using var dir = new TempDirectory();
-        var gate = RegressionGate.Check(Suite(dir, ("new", 0.1, 1000)), Baseline(Suite(dir, ("old", 0.9, 1000))));
+        var baseline = Baseline(Suite(dir, ("naive", 0.33, 1000), ("replay", 0.54, 1000)));
+        var now = Suite(dir, ("naive", 0.33, 1000), ("new", 0.1, 1000));
 
-        Assert.False(gate.Regressed);
-        Assert.Equal(["new"], gate.NewVariants);
-        Assert.Equal(["old"], gate.NotRun);
+        // When gated as a full suite, replay is missing: a regression; when narrowed with --only, it is not
+        var full = RegressionGate.Check(now, baseline);
+        var narrowed = RegressionGate.Check(now, baseline, narrowed: true);
+
+        Assert.True(full.Regressed);
+        Assert.Equal(["replay"], full.RegressedVariants);
+        Assert.Contains("replay: in the baseline but has no finished run: MISSING", full.ToTable());
+        Assert.False(narrowed.Regressed);
+        Assert.Equal(["new"], narrowed.NewVariants);
+        Assert.Equal(["replay"], narrowed.NotRun);
+    }
+
+    [Fact]
+    public void Check_NothingChecked_Fails()
+    {
+        // Given a baseline whose only variant was renamed in the suite
+        using var dir = new TempDirectory();
+        var gate = RegressionGate.Check(Suite(dir, ("renamed", 0.9, 1000)), Baseline(Suite(dir, ("old", 0.9, 1000))), narrowed: true);
+
+        Assert.Empty(gate.Checks);
+        Assert.True(gate.Regressed);
+        Assert.Contains("nothing was checked", gate.ToTable());
+    }
+
+    [Fact]
+    public void Check_GatedMetricNoLongerReported_Fails()
+    {
+        // Given a baseline with avg_forgetting for replay and a current run without it
+        using var dir = new TempDirectory();
+        var baseline = Baseline(Suite(dir, ("replay", 0.54, 1000)));
+        var run = RunRecord.Read(FakeRuns.Write(dir.File("nf"), "replay", 0, [[0, 0], [1, 0], [0.54, 1]],
+            new Dictionary<string, double?> { ["acc"] = 0.54, ["normalized_tokens_per_second"] = 10 }));
+
+        var gate = RegressionGate.Check(SummaryAggregator.Aggregate("n", [("replay", [run])]), baseline);
+
+        var missing = gate.Checks.Single(c => c.Metric == "avg_forgetting");
+        Assert.True(missing.Missing);
+        Assert.True(gate.Regressed);
+        Assert.Contains("avg_forgetting missing", gate.ToTable());
+    }
+
+    [Fact]
+    public void Check_DropOfExactlyTheTolerance_Passes()
+    {
+        // 0.54 - 0.51 is 0.030000000000000027 in binary: the edge of the band must still pass
+        using var dir = new TempDirectory();
+        var gate = RegressionGate.Check(Suite(dir, ("replay", 0.51, 1000)), Baseline(Suite(dir, ("replay", 0.54, 1000))));
+        Assert.False(gate.Checks.Single(c => c.Metric == "acc").Regressed);
     }
 
     [Fact]
