@@ -77,8 +77,8 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             using var board = TrainingBoard.Open(directory);
             var result = new Trainer(model, device, plugins, evaluator, log, config, board).Run(prepared.Domains, prepared.TrainSamples);
 
-            // Measured before and after training, so a machine that got busier halfway is seen by both.
-            double calibration = (calibrationBefore + CalibrationWorkload.Measure(device)) / 2;
+            // Measured before and after training; the better of the two, as within each (see CalibrationWorkload).
+            double calibration = Math.Max(calibrationBefore, CalibrationWorkload.Measure(device));
             log.FileOnly($"calibration: {calibration:F1} GFLOP/s (fp32 512x512 matrix product)");
             var report = new JsonObject();
             foreach (var plugin in plugins) plugin.Report(report);
