@@ -81,6 +81,8 @@ internal static class SummaryBarsPlot
                     Value = stats.Mean,
                     Size = 0.9 * BarSlot(variants.Count),
                     Error = std,
+                    // Whiskers in axis units: ScottPlot's default spans several narrow bars of a crowded group.
+                    ErrorSize = 0.5 * BarSlot(variants.Count),
                     ErrorPositive = stats.Std is not null,
                     ErrorNegative = stats.Std is not null,
                     FillColor = color,
