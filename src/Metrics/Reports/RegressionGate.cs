@@ -80,8 +80,8 @@ public sealed class RegressionGate
         foreach (var c in Checks)
         {
             var change = c.Missing ? "" : c.Baseline != 0 && c.Metric.Contains("per_second", StringComparison.Ordinal)
-                ? string.Create(CultureInfo.InvariantCulture, $"{c.Change / Math.Abs(c.Baseline) * 100:+0.0;-0.0}%")
-                : string.Create(CultureInfo.InvariantCulture, $"{c.Change:+0.000;-0.000}");
+                ? Signed(c.Change / Math.Abs(c.Baseline) * 100, 1) + "%"
+                : Signed(c.Change, 3);
             sb.AppendLine(string.Create(CultureInfo.InvariantCulture,
                 $"{c.Variant.PadRight(variantWidth)}  {c.Metric.PadRight(metricWidth)}  {Format(c.Baseline),10}  {Format(c.Current),10}  {change,9}  {c.Tolerance.Describe(),-16}  {(c.Regressed ? "REGRESSED" : "ok")}"));
         }
@@ -124,6 +124,14 @@ public sealed class RegressionGate
     private static string Short(RegressionCheck c) => c.Missing
         ? $"{c.Metric} missing"
         : string.Create(CultureInfo.InvariantCulture, $"{c.Metric} {Format(c.Baseline)} -> {Format(c.Current)}");
+
+    /// <summary>"+0.012", "-0.223", and "+0.000" for a change that rounds to zero (never "-0.000").</summary>
+    private static string Signed(double v, int decimals)
+    {
+        double rounded = Math.Round(v, decimals);
+        var text = Math.Abs(rounded).ToString("F" + decimals, CultureInfo.InvariantCulture);
+        return (rounded < 0 ? "-" : "+") + text;
+    }
 
     private static string Format(double v) => double.IsNaN(v) ? "missing" :
         Math.Abs(v) >= 100 ? v.ToString("F0", CultureInfo.InvariantCulture) : v.ToString("F3", CultureInfo.InvariantCulture);

@@ -129,6 +129,20 @@ public sealed class RegressionGateTests
     }
 
     [Fact]
+    public void ToTable_ChangeThatRoundsToZero_PrintsPlusZero()
+    {
+        // Given a mean 1e-7 below the baseline (a rounding difference of the stored six decimals)
+        using var dir = new TempDirectory();
+        var baseline = Baseline(Suite(dir, ("replay", 0.5583334, 1000)));
+        var gate = RegressionGate.Check(Suite(dir, ("replay", 0.5583333, 1000)), baseline);
+
+        var accLine = gate.ToTable().Split('\n').Single(l => l.Contains(" acc "));
+
+        Assert.Contains(" +0.000 ", accLine);
+        Assert.DoesNotContain("-", accLine.Replace("replay", ""));
+    }
+
+    [Fact]
     public void Check_DropOfExactlyTheTolerance_Passes()
     {
         // 0.54 - 0.51 is 0.030000000000000027 in binary: the edge of the band must still pass
