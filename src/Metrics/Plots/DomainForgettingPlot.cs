@@ -102,19 +102,7 @@ internal static class DomainForgettingPlot
             first = false;
         }
 
-        var stageTicks = new ScottPlot.TickGenerators.NumericManual();
-        for (int r = 0; r < reference.Rows; r++)
-        {
-            stageTicks.AddMajor(r, PlotText.Ascii(reference.Stages[r]));
-        }
-
-        plot.Axes.Bottom.TickGenerator = stageTicks;
-        plot.Axes.Bottom.TickLabelStyle.FontSize = TickFontSize;
-        float tilted = Layout(variants).TiltedLabelHeight;
-        if (tilted > 0)
-        {
-            TickLabelFit.Tilt(plot.Axes.Bottom, tilted);
-        }
+        TickLabelFit.StageTicks(plot, reference.Stages, TickFontSize, Layout(variants).TiltedLabelHeight);
 
         plot.Axes.SetLimits(left: -0.25, right: lastStage + 0.25, bottom: -0.02, top: 1.02);
         plot.ShowLegend(Edge.Right);

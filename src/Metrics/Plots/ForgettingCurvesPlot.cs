@@ -65,19 +65,7 @@ public static class ForgettingCurvesPlot
             });
         }
 
-        var stageTicks = new ScottPlot.TickGenerators.NumericManual();
-        for (int r = 0; r < m.Rows; r++)
-        {
-            stageTicks.AddMajor(r, PlotText.Ascii(m.Stages[r]));
-        }
-
-        plot.Axes.Bottom.TickGenerator = stageTicks;
-        plot.Axes.Bottom.TickLabelStyle.FontSize = TickFontSize;
-        float tiltedHeight = Layout(m).TiltedLabelHeight;
-        if (tiltedHeight > 0)
-        {
-            TickLabelFit.Tilt(plot.Axes.Bottom, tiltedHeight);
-        }
+        TickLabelFit.StageTicks(plot, m.Stages, TickFontSize, Layout(m).TiltedLabelHeight);
 
         plot.Axes.SetLimits(left: -0.25, right: m.Rows - 0.75, bottom: -0.02, top: 1.02);
         plot.ShowLegend(Edge.Right);

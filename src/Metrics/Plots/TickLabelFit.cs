@@ -34,4 +34,24 @@ internal static class TickLabelFit
         // The axis panel does not measure rotated labels: reserve their height plus room for the axis title.
         axis.MinimumSize = tiltedHeight + axis.Label.FontSize + 16;
     }
+
+    /// <summary>
+    /// Labels the bottom axis with one tick per stage (x = row index), ASCII for fonts without CJK glyphs, tilted
+    /// when <paramref name="tiltedHeight"/> (from <see cref="TiltedHeight"/>) says they do not fit side by side.
+    /// </summary>
+    public static void StageTicks(Plot plot, IReadOnlyList<string> stages, float fontSize, float tiltedHeight)
+    {
+        var ticks = new ScottPlot.TickGenerators.NumericManual();
+        for (int r = 0; r < stages.Count; r++)
+        {
+            ticks.AddMajor(r, PlotText.Ascii(stages[r]));
+        }
+
+        plot.Axes.Bottom.TickGenerator = ticks;
+        plot.Axes.Bottom.TickLabelStyle.FontSize = fontSize;
+        if (tiltedHeight > 0)
+        {
+            Tilt(plot.Axes.Bottom, tiltedHeight);
+        }
+    }
 }
