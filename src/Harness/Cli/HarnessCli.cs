@@ -7,7 +7,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// The command line: <c>CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
@@ -20,6 +20,7 @@ internal static class HarnessCli
                ./run.sh suite SUITE.yaml [--only VARIANT]... [--seeds N | --seed S...] [--out DIR] [--device D]
                               [--cache-dir DIR] [--baseline FILE [--update-baseline]]
                ./run.sh compare DIR... [--out DIR]
+               ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]
                ./run.sh test
         exit codes: 0 success, 2 bad input (config, data, command line), 1 anything else
                     (suite: 1 also when a run failed or the baseline gate found a regression)
@@ -41,6 +42,7 @@ internal static class HarnessCli
                 ["answer", .. var rest] => AnswerCommand.Run(rest, stdout),
                 ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive),
                 ["compare", .. var rest] => CompareCommand.Run(rest, stdout),
+                ["data", .. var rest] => DataCommand.Run(rest, stdout),
                 ["run", .. var rest] => Train(rest, stdout, interactive),
                 _ => Train(args, stdout, interactive),
             };
@@ -96,7 +98,7 @@ internal static class HarnessCli
         var config = line.Positionals.FirstOrDefault();
         // A mistyped command ("valdiate x.yaml") would otherwise read as two configs.
         if (config is not null && !File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
-            throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, suite, compare, test) nor a config file ({SeeHelp})");
+            throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, suite, compare, data, test) nor a config file ({SeeHelp})");
         if (line.Positionals.Count > 1)
             throw new HarnessInputException($"more than one config given ({string.Join(", ", line.Positionals)}; {SeeHelp})");
         if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");
