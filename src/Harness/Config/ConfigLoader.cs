@@ -65,8 +65,7 @@ internal static partial class ConfigLoader
             throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.', not starting with '.' (it names a folder)");
         if (config.Model.DModel % config.Model.Heads != 0)
             throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
-        if (config.Model.Type != "gpt")
-            throw at.Error(config.Model, "type", "the text curriculum needs model type gpt (mlp is for image benchmarks)");
+        CheckCurriculumOrBenchmark(config, at);
 
         var ids = new HashSet<string>();
         foreach (var domain in config.Curriculum)
@@ -86,6 +85,37 @@ internal static partial class ConfigLoader
         CheckReplayAndRehearsalOptions(config, at);
     }
 
+    /// <summary>Text domains with the GPT, or an image benchmark with the MLP: exactly one of the two.</summary>
+    private static void CheckCurriculumOrBenchmark(ExperimentConfig config, ConfigPositions at)
+    {
+        if (config.Benchmark is not { } benchmark)
+        {
+            if (config.Curriculum.Count == 0)
+                throw at.Error(config, "curriculum", "required key is missing (give curriculum: for text domains or benchmark: for an image benchmark)");
+            if (config.Model.Type != "gpt")
+                throw at.Error(config.Model, "type", "the text curriculum needs model type gpt (mlp is for image benchmarks)");
+            return;
+        }
+        if (config.Curriculum.Count > 0)
+            throw at.Error(config, "curriculum", "give curriculum: or benchmark:, not both (the benchmark's tasks are the curriculum)");
+        if (config.Model.Type != "mlp")
+            throw at.Error(config.Model, "type", $"benchmark {benchmark.Name} needs model type mlp (gpt is for text curricula)");
+        if (at.Contains(config.Pretrain) && config.Pretrain.Enabled)
+            throw at.Error(config.Pretrain, "corpus", "pretraining applies to the text model; remove pretrain: for an image benchmark");
+        if (config.Model.Hidden.Count == 0 || config.Model.Hidden.Any(h => h < 1))
+            throw at.Error(config.Model, "hidden", "give at least one hidden layer width, each >= 1");
+        if (benchmark.Name is "split_mnist" or "split_fashion_mnist" && 10 % benchmark.ClassesPerTask != 0)
+            throw at.Error(benchmark, "classes_per_task", $"{benchmark.ClassesPerTask} does not divide the 10 classes into equal tasks");
+        if (benchmark.Name == "rotated_mnist" && benchmark.Angles.Count == 0)
+            throw at.Error(benchmark, "angles", "rotated_mnist needs angles: [..] (one task per angle, in degrees)");
+        if (benchmark.Name != "rotated_mnist" && benchmark.Angles.Count > 0)
+            throw at.Error(benchmark, "angles", $"only rotated_mnist uses angles (this is {benchmark.Name})");
+        if (benchmark.Angles.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw at.Error(benchmark, "angles", $"angle {twice.Key} is listed twice");
+        if (config.Strategies.FirstOrDefault(s => s is AdaptersStrategyConfig or IsolationStrategyConfig) is { } adapters)
+            throw at.Error(adapters, "type", $"'{adapters.Type}' adapts the text model's projections; it does not apply to the mlp");
+    }
+
     private static void CheckStrategyCombination(ExperimentConfig config, ConfigPositions at)
     {
         var strategies = config.Strategies;
@@ -97,7 +127,7 @@ internal static partial class ConfigLoader
             throw at.Error(group.Skip(1).First(), "type", $"strategy '{group.Key}' is listed twice");
         if (config.Training.BatchSize < 2 && strategies.FirstOrDefault(s => s is ReplayStrategyConfig) is { } replay)
             throw at.Error(config.Training, "batch_size", $"replay (strategies[{IndexOf(strategies, replay)}]) needs batch_size >= 2: one slot for new data, one for replayed");
-        if (config.Curriculum.Count < 2 && strategies.Any(s => s is JointStrategyConfig))
+        if (config.Benchmark is null && config.Curriculum.Count < 2 && strategies.Any(s => s is JointStrategyConfig))
             throw at.Error(strategies[0], "type", "joint needs at least two domains");
         var adapterStrategies = strategies.Where(s => s is AdaptersStrategyConfig or IsolationStrategyConfig).ToList();
         if (adapterStrategies.Count > 1)

@@ -17,6 +17,9 @@ internal sealed class ConfigPositions(string file)
     internal void Record(object owner, string key, string path, Mark mark, string? file = null) =>
         _table.GetOrCreateValue(owner)[key] = (path, mark, file);
 
+    /// <summary>Whether <paramref name="owner"/> was read from the file (not a default).</summary>
+    public bool Contains(object owner) => _table.TryGetValue(owner, out _);
+
     /// <summary>An input error located at <paramref name="key"/> of <paramref name="owner"/> (or at the owner itself).</summary>
     public HarnessInputException Error(object owner, string key, string message)
     {

@@ -49,6 +49,9 @@ internal static class ConfigWriter
                 foreach (var property in value.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance)
                              .Where(p => p.SetMethod is not null))
                 {
+                    // An absent optional section (benchmark: in a text config) is left out, not written as null.
+                    if (property.GetValue(value) is null && !property.PropertyType.IsValueType
+                        && property.PropertyType != typeof(string)) continue;
                     emitter.Emit(new Scalar(ConfigBinder.SnakeCase(property.Name)));
                     EmitValue(emitter, property.GetValue(value));
                 }

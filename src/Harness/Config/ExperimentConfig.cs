@@ -1,6 +1,6 @@
 namespace Harness.Config;
 
-/// <summary>One runnable experiment: a curriculum of domains trained in order with the listed strategies.</summary>
+/// <summary>One runnable experiment: a curriculum of domains (or a benchmark's tasks) trained in order with the listed strategies.</summary>
 internal sealed record ExperimentConfig
 {
     /// <summary>Names the run; results go to results/&lt;name&gt;/ by default.</summary>
@@ -17,8 +17,10 @@ internal sealed record ExperimentConfig
     public TokenizerConfig Tokenizer { get; init; } = new();
     /// <summary>General-text pretraining of the base before stage 1 (cached), or none.</summary>
     public PretrainConfig Pretrain { get; init; } = new();
-    /// <summary>The ordered domains; stage i trains domain i.</summary>
-    [ConfigNonEmpty] public required IReadOnlyList<DomainConfig> Curriculum { get; init; }
+    /// <summary>The ordered text domains; stage i trains domain i. Give this or <see cref="Benchmark"/>.</summary>
+    public IReadOnlyList<DomainConfig> Curriculum { get; init; } = [];
+    /// <summary>An image benchmark whose tasks are the curriculum (with model.type mlp), instead of curriculum.</summary>
+    public BenchmarkConfig? Benchmark { get; init; }
     /// <summary>Optimiser and schedule of every stage.</summary>
     public TrainingConfig Training { get; init; } = new();
     /// <summary>Strategy plugins, composed in this order.</summary>

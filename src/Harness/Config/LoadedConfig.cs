@@ -17,6 +17,9 @@ internal sealed record LoadedConfig(ExperimentConfig Config, ConfigPositions Pos
     {
         Curriculum = Config.Curriculum.Select(d => d with { Source = Absolute(d.Source, "jsonl:") }).ToList(),
         Pretrain = Config.Pretrain with { Corpus = Absolute(Config.Pretrain.Corpus, "text:") },
+        Benchmark = Config.Benchmark is { Data: { } data } benchmark
+            ? benchmark with { Data = ConfigLoader.ResolvePath(BaseDirectory, data) }
+            : Config.Benchmark,
     };
 
     private string Absolute(string source, string prefix) =>

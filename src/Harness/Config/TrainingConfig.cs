@@ -1,8 +1,12 @@
 namespace Harness.Config;
 
-/// <summary>Optimiser and schedule of each stage (a fresh AdamW per stage).</summary>
+/// <summary>Optimiser and schedule of each stage (a fresh optimiser per stage).</summary>
 internal sealed record TrainingConfig
 {
+    /// <summary>adamw (Adam with decoupled weight decay; weight_decay 0 is plain Adam) or sgd (with momentum; weight decay as L2).</summary>
+    [ConfigChoice("adamw", "sgd")] public string Optimizer { get; init; } = "adamw";
+    /// <summary>SGD momentum (0 = plain SGD).</summary>
+    [ConfigRange(0, 0.999)] public double Momentum { get; init; }
     /// <summary>Samples per step (new plus replayed).</summary>
     [ConfigRange(1, 65536)] public int BatchSize { get; init; } = 64;
     /// <summary>Passes over the stage's new data.</summary>

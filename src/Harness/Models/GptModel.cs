@@ -1,4 +1,5 @@
 using Harness.Config;
+using Harness.Training;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace Harness.Models;
 /// a final LayerNorm and an output head. The head is deliberately not tied to the token embedding: tied weights let
 /// rows of tokens absent from a stage drift and made a later domain unlearnable in our measurements.
 /// </summary>
-internal sealed class GptModel : nn.Module<Tensor, Tensor>
+internal sealed class GptModel : ContinualModel
 {
     // Module fields are named as their state_dict keys (TorchSharp uses the field name), nanoGPT style.
     private readonly Embedding tok_emb, pos_emb;
@@ -95,11 +96,11 @@ internal sealed class GptModel : nn.Module<Tensor, Tensor>
     private readonly ModelConfig _config;
     private readonly int _vocabSize;
 
-    /// <summary>
-    /// An independent model with this one's shape and current weights, on the same device: a snapshot (for example
-    /// a distillation teacher). It shares no storage with this model, so training either leaves the other unchanged.
-    /// </summary>
-    public GptModel Copy()
+    /// <inheritdoc />
+    public override Tensor AnswerLogits(TrainingBatch batch) => Head(batch.AtAnswers(Hidden(batch.Inputs))); // [N, V]
+
+    /// <inheritdoc />
+    public override GptModel Copy()
     {
         // Construction draws initial weights; restoring the generator keeps a copy from shifting later random draws.
         using var rngState = get_rng_state();

@@ -25,7 +25,7 @@ internal sealed class AdaptersPlugin(AdaptersStrategyConfig config, ExperimentCo
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
     {
-        _adapters.Bind(context.Model, context.Device);
+        _adapters.Bind(TextModel.Of(context), context.Device);
         int domain = context.Stage.Domains.Single();
         _current = _adapters.Create(domain, context.Stage.Samples.Where(s => s.Domain == domain).ToList());
         _adapters.DetachAll();

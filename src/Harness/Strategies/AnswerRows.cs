@@ -8,8 +8,8 @@ namespace Harness.Strategies;
 /// </summary>
 internal static class AnswerRows
 {
-    /// <summary>Rows of <paramref name="sample"/>: positions t in [AnswerStart − 1, length − 2].</summary>
-    public static int Of(TrainingSample sample) => sample.Tokens.Length - Math.Max(1, sample.AnswerStart);
+    /// <summary>Rows of <paramref name="sample"/>: positions t in [AnswerStart − 1, length − 2]; one for an image.</summary>
+    public static int Of(TrainingSample sample) => sample.AnswerRowCount;
 
     /// <summary>First row of each sample, plus the total as a last element (Count + 1 values).</summary>
     public static int[] Starts(IReadOnlyList<TrainingSample> samples)

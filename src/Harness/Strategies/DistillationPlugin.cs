@@ -16,11 +16,11 @@ namespace Harness.Strategies;
 /// </summary>
 internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IStrategyPlugin, IDisposable
 {
-    private GptModel? _teacher;
+    private ContinualModel? _teacher;
     private int _stagesDistilled;
 
     /// <summary>The frozen teacher of the current stage, or null (stage 1, weight 0, between stages).</summary>
-    public GptModel? Teacher => _teacher;
+    public ContinualModel? Teacher => _teacher;
 
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
@@ -42,7 +42,7 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         if (_teacher is null) return null;
         Tensor teacherLogits;
         using (no_grad())
-            teacherLogits = _teacher.Head(batch.AtAnswers(_teacher.Hidden(batch.Inputs))); // [N, V]
+            teacherLogits = _teacher.AnswerLogits(batch); // [N, V]
         double t = config.Temperature;
         return SoftKl(teacherLogits, answerLogits, t) * (config.Weight * t * t);
     }

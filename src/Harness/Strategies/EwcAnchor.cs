@@ -13,7 +13,7 @@ internal sealed class EwcAnchor : IDisposable
     private readonly Dictionary<string, (Tensor Fisher, Tensor Optimum)> _entries;
 
     /// <summary>Takes ownership of <paramref name="fisher"/>; θ* is a copy of <paramref name="model"/>'s current weights.</summary>
-    public EwcAnchor(GptModel model, IReadOnlyDictionary<string, Tensor> fisher)
+    public EwcAnchor(ContinualModel model, IReadOnlyDictionary<string, Tensor> fisher)
     {
         _entries = [];
         foreach (var (name, parameter) in model.named_parameters())
@@ -28,7 +28,7 @@ internal sealed class EwcAnchor : IDisposable
     public IEnumerable<(string Name, Tensor Fisher)> Fishers => _entries.Select(e => (e.Key, e.Value.Fisher));
 
     /// <summary>Σ_i F_i (θ_i − θ*_i)² over the anchored parameters of <paramref name="model"/> (a scalar tensor).</summary>
-    public Tensor Penalty(GptModel model)
+    public Tensor Penalty(ContinualModel model)
     {
         Tensor? total = null;
         foreach (var (name, parameter) in model.named_parameters())

@@ -32,7 +32,7 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
         _anchors.Count == 0 || config.Lambda == 0 ? null : Penalty(context.Model);
 
     /// <summary>λ/2 · Σ_anchors Σ_i F_i (θ_i − θ*_i)² for the current weights of <paramref name="model"/>.</summary>
-    public Tensor Penalty(GptModel model)
+    public Tensor Penalty(ContinualModel model)
     {
         Tensor? sum = null;
         foreach (var anchor in _anchors)
@@ -73,7 +73,7 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
     /// Stores <paramref name="fisher"/> (taking ownership) with the current weights of <paramref name="model"/> as θ*:
     /// a new anchor offline, folded into the running one online.
     /// </summary>
-    public void Consolidate(GptModel model, IReadOnlyDictionary<string, Tensor> fisher)
+    public void Consolidate(ContinualModel model, IReadOnlyDictionary<string, Tensor> fisher)
     {
         var anchor = new EwcAnchor(model, fisher);
         if (!config.Online || _anchors.Count == 0)
@@ -90,7 +90,7 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
     /// <paramref name="model"/>: mean over samples of (∂ log p(answer | prompt) / ∂θ)², one backward pass per sample.
     /// Gradients are cleared afterwards so the next optimiser step starts clean.
     /// </summary>
-    public static Dictionary<string, Tensor> EstimateFisher(GptModel model, IReadOnlyList<TrainingSample> samples, Device device)
+    public static Dictionary<string, Tensor> EstimateFisher(ContinualModel model, IReadOnlyList<TrainingSample> samples, Device device)
     {
         var parameters = model.named_parameters().Where(p => p.parameter.requires_grad).ToList();
         var fisher = parameters.ToDictionary(p => p.name, p => zeros_like(p.parameter).DetachFromDisposeScope());
@@ -101,7 +101,7 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
             using var scope = NewDisposeScope();
             model.zero_grad();
             using var batch = new TrainingBatch([sample], device);
-            var logits = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))); // [N, V]
+            var logits = model.AnswerLogits(batch); // [N, V]
             var negativeLogLikelihood = nn.functional.cross_entropy(logits, batch.AnswerTargets, reduction: nn.Reduction.Sum);
             negativeLogLikelihood.backward();
             using var noGrad = no_grad();

@@ -29,8 +29,8 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
     {
-        _adapters.Bind(context.Model, context.Device);
-        _shared ??= NewShared(context.Model, context.Device);
+        _adapters.Bind(TextModel.Of(context), context.Device);
+        _shared ??= NewShared(TextModel.Of(context), context.Device);
         _currentDomain = context.Stage.Domains.Single();
         _current = _adapters.Create(_currentDomain, context.Stage.Samples.Where(s => s.Domain == _currentDomain).ToList());
         AttachForTraining();

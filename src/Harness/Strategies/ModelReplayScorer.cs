@@ -8,7 +8,7 @@ namespace Harness.Strategies;
 /// Scores samples with the current model for buffers that select at a stage's end: forward passes in batches under
 /// no_grad in eval mode (the model's mode is restored afterwards), the same answer positions as training.
 /// </summary>
-internal sealed class ModelReplayScorer(GptModel model, Device device, int batchSize, bool storeLogits) : IReplayScorer
+internal sealed class ModelReplayScorer(ContinualModel model, Device device, int batchSize, bool storeLogits) : IReplayScorer
 {
     /// <inheritdoc />
     public IReadOnlyList<double> Losses(IReadOnlyList<TrainingSample> samples)
@@ -52,7 +52,7 @@ internal sealed class ModelReplayScorer(GptModel model, Device device, int batch
             {
                 using var scope = NewDisposeScope();
                 using var batch = new TrainingBatch(chunk, device);
-                var logits = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))); // [N, V]
+                var logits = model.AnswerLogits(batch); // [N, V]
                 use(chunk, batch, logits);
             }
         }

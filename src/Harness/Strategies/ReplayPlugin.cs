@@ -61,7 +61,7 @@ internal sealed class ReplayPlugin : IStrategyPlugin
             : _config.ReplayBatchSize is { } fixedCount ? fixedCount
             : ratio == 0 ? 0
             : Math.Clamp((int)Math.Round(ratio * context.BatchSize), 1, context.BatchSize - 1);
-        _domainIds = context.Domains.Select(d => d.Id).ToList();
+        _domainIds = context.DomainIds;
     }
 
     /// <inheritdoc />

@@ -1,4 +1,3 @@
-using Harness.Data;
 using Harness.Models;
 using static TorchSharp.torch;
 
@@ -9,7 +8,7 @@ internal sealed record StageContext(
     int StageIndex,
     int StageCount,
     TrainingStage Stage,
-    GptModel Model,
+    ContinualModel Model,
     Device Device,
     int BatchSize,
-    IReadOnlyList<DomainData> Domains);
+    IReadOnlyList<string> DomainIds);

@@ -8,11 +8,11 @@ using static TorchSharp.torch;
 namespace Harness.Training;
 
 /// <summary>
-/// The optimiser loop shared by pretraining and every stage: a fresh AdamW, the flat-then-decay schedule, gradient
+/// The optimiser loop shared by pretraining and every stage: a fresh optimiser, the flat-then-decay schedule, gradient
 /// clipping, a dispose scope per step, and the loss read from the device only at the logging interval.
 /// <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
-internal sealed class StepLoop(GptModel model, Device device, RunLog log, TrainingConfig training,
+internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, TrainingConfig training,
     Action<long, double>? lossLogged = null)
 {
     /// <summary>Tokens trained on so far, for throughput.</summary>
@@ -36,7 +36,7 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
     {
         var parameters = model.parameters().Where(p => p.requires_grad).Concat(extraParameters ?? []).ToList();
         if (parameters.Count == 0) throw new InvalidOperationException($"{label}: nothing to train (every parameter is frozen)");
-        using var optimizer = optim.AdamW(parameters, peakLr, 0.9, 0.999, training.AdamEps, training.WeightDecay);
+        using var optimizer = NewOptimizer(parameters, peakLr);
         var clock = Stopwatch.StartNew();
         long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
         double secondsAtLog = Seconds;
@@ -48,7 +48,7 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
             using var scope = NewDisposeScope();
             using var batch = new TrainingBatch(nextBatch(step), device);
             beforeForward?.Invoke(batch);
-            var logits = model.Head(batch.AtAnswers(model.Hidden(batch.Inputs))); // [N, V], answer positions only
+            var logits = model.AnswerLogits(batch); // [N, V], answer positions only
             var loss = batch.Loss(logits);
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
             optimizer.zero_grad();
@@ -73,4 +73,11 @@ internal sealed class StepLoop(GptModel model, Device device, RunLog log, Traini
         }
         Seconds += clock.Elapsed.TotalSeconds;
     }
+
+    /// <summary>The configured optimiser over <paramref name="parameters"/>; its learning rate is set every step.</summary>
+    private OptimizerHelper NewOptimizer(IEnumerable<Parameter> parameters, double lr) => training.Optimizer switch
+    {
+        "sgd" => optim.SGD(parameters, lr, training.Momentum, weight_decay: training.WeightDecay),
+        _ => optim.AdamW(parameters, lr, 0.9, 0.999, training.AdamEps, training.WeightDecay),
+    };
 }

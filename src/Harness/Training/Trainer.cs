@@ -16,36 +16,37 @@ namespace Harness.Training;
 /// Loss points and matrix rows also go to <paramref name="board"/> (TensorBoard) as they are made, if given.
 /// </summary>
 internal sealed class Trainer(
-    GptModel model,
+    ContinualModel model,
     Device device,
     IReadOnlyList<IStrategyPlugin> plugins,
-    Evaluator evaluator,
+    IDomainEvaluation evaluation,
     RunLog log,
     ExperimentConfig config,
     TrainingBoard? board = null)
 {
-    /// <summary>Trains the curriculum <paramref name="domains"/>, whose encoded training samples are <paramref name="samples"/>.</summary>
-    public TrainingResult Run(IReadOnlyList<DomainData> domains, IReadOnlyList<IReadOnlyList<TrainingSample>> samples)
+    /// <summary>Trains <paramref name="curriculum"/> stage by stage, scoring every domain before and after each.</summary>
+    public TrainingResult Run(CurriculumSamples curriculum)
     {
-        IReadOnlyList<TrainingStage> stages = domains
-            .Select((d, i) => new TrainingStage(d.Id, [i], samples[i], config.Curriculum[i].Epochs ?? config.Training.Epochs))
+        var ids = curriculum.DomainIds;
+        IReadOnlyList<TrainingStage> stages = ids
+            .Select((id, i) => new TrainingStage(id, [i], curriculum.Train[i], curriculum.Epochs[i]))
             .ToList();
         foreach (var plugin in plugins) stages = plugin.PlanStages(stages);
 
-        var rows = new EvaluationRows(domains);
+        var rows = new EvaluationRows(ids);
         var trained = new HashSet<int>();
-        EvaluateRow(rows, domains, trained, AccuracyMatrix.InitialStage, "before training");
+        EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training");
         var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss);
         var batchOrder = StableRandom.For(config.Seed, "batches");
         for (int s = 0; s < stages.Count; s++)
         {
             var stage = stages[s];
-            var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, domains);
+            var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, ids);
             foreach (var plugin in plugins) plugin.OnStageStart(context);
             TrainStage(loop, context, batchOrder);
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
             trained.UnionWith(stage.Domains);
-            EvaluateRow(rows, domains, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
+            EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
         }
         return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve);
     }
@@ -90,36 +91,14 @@ internal sealed class Trainer(
             });
     }
 
-    /// <summary>The routing plugin's choice for each question (every row is evaluated through it), or null.</summary>
-    private int[]? Route(IReadOnlyList<QaPair> pairs, int domain)
-    {
-        return plugins.Route(pairs.Select(p => p.Prompt).ToList(), domain);
-    }
-
-    private void Activate(int route) => plugins.Activate(route);
-
     /// <summary>Evaluates every domain into one new row; <paramref name="trained"/> are the domains trained so far.</summary>
-    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<DomainData> domains, IReadOnlyCollection<int> trained,
-        string label, string when)
+    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<string> ids, IReadOnlyCollection<int> trained, string label, string when)
     {
         var clock = Stopwatch.StartNew();
-        var exact = new double[domains.Count];
-        var tokens = new double[domains.Count];
-        var heldout = new double[domains.Count];
-        var routing = new double[domains.Count];
-        for (int j = 0; j < domains.Count; j++)
-        {
-            var routes = Route(domains[j].Test, j);
-            var score = evaluator.Score(model, domains[j].Test, j, domains[j].Id, routes, Activate);
-            (exact[j], tokens[j]) = (score.ExactMatch, score.TokenAccuracy);
-            routing[j] = routes is null ? double.NaN : routes.Count(r => r == j) / (double)routes.Length;
-            heldout[j] = domains[j].Heldout.Count > 0
-                ? evaluator.Score(model, domains[j].Heldout, j, domains[j].Id, Route(domains[j].Heldout, j), Activate).ExactMatch
-                : double.NaN;
-        }
-        rows.Add(label, exact, tokens, heldout, routing);
+        var scores = Enumerable.Range(0, ids.Count).Select(j => evaluation.Score(model, j)).ToList();
+        rows.Add(label, scores);
         board?.Evaluation(rows.Exact(), trained);
-        var scores = string.Join(", ", domains.Select((d, j) => string.Create(CultureInfo.InvariantCulture, $"{d.Id} {exact[j]:F2}")));
-        log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {scores} ({clock.Elapsed.TotalSeconds:F1} s)"));
+        var line = string.Join(", ", ids.Select((id, j) => string.Create(CultureInfo.InvariantCulture, $"{id} {scores[j].Accuracy:F2}")));
+        log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {line} ({clock.Elapsed.TotalSeconds:F1} s)"));
     }
 }

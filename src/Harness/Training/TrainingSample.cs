@@ -1,3 +1,4 @@
+using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Data;
 using Harness.Tokenizers;
@@ -7,9 +8,19 @@ namespace Harness.Training;
 /// <summary>
 /// A sample as token ids (what replay buffers store, not tensors): [BOS] prompt [SEP] answer [EOS].
 /// The loss covers the positions from <see cref="AnswerStart"/> on (answer and EOS); pretraining text has AnswerStart 1.
+/// An image sample has no tokens: <see cref="Image"/> names its row of a shared pixel tensor and its target.
 /// </summary>
 internal sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
 {
+    /// <summary>The image and label of an image-classification sample; null for text.</summary>
+    public ImageExample? Image { get; init; }
+
+    /// <summary>Rows this sample contributes to a batch's loss logits: one per answer position, one per image.</summary>
+    public int AnswerRowCount => Image is null ? Tokens.Length - Math.Max(1, AnswerStart) : 1;
+
+    /// <summary>An image-classification sample of domain <paramref name="domain"/>.</summary>
+    public static TrainingSample FromImage(ImageExample image, int domain) => new([], 0, domain) { Image = image };
+
     /// <summary>Encodes a question → answer pair of domain <paramref name="domain"/>; it must fit <paramref name="context"/>.</summary>
     public static TrainingSample FromPair(QaPair pair, int domain, ITextTokenizer tokenizer, int context, string domainId)
     {

@@ -48,7 +48,8 @@ public sealed class AdaptersPluginTests
         var plugins = StrategyFactory.Create(config, tokenizer);
         using var log = new RunLog(TextWriter.Null, interactive: false);
         var evaluator = new Evaluator(tokenizer, CPU, 8, tokenAccuracy: true);
-        var result = new Trainer(model, CPU, plugins, evaluator, log, config).Run(Domains, samples);
+        var curriculum = new CurriculumSamples(Domains.Select(d => d.Id).ToList(), samples, Domains.Select(_ => epochs).ToList());
+        var result = new Trainer(model, CPU, plugins, new TextEvaluation(evaluator, Domains, plugins), log, config).Run(curriculum);
         plugins.DisposeAll();
         return (result, before, Weights(model));
     }

@@ -23,7 +23,7 @@ public sealed class DerReplayTests
     private static TrainingSample Sample(int domain, int token) => new([1, token, 2, 40 + token, 3], 3, domain);
 
     private static StageContext Stage(int index, GptModel? model, IReadOnlyList<TrainingSample> samples) =>
-        new(index, 2, new TrainingStage(Domains[index].Id, [index], samples, 1), model!, CPU, 4, Domains);
+        new(index, 2, new TrainingStage(Domains[index].Id, [index], samples, 1), model!, CPU, 4, Domains.Select(d => d.Id).ToList());
 
     /// <summary>One step as the Trainer runs it; returns the plugin's extra loss for <paramref name="logits"/>.</summary>
     private static Tensor? Step(ReplayPlugin plugin, StageContext stage, IReadOnlyList<TrainingSample> newSamples,

@@ -37,7 +37,7 @@ public sealed class DistillationPluginTests : IDisposable
     public void Dispose() => _model.Dispose();
 
     private StageContext Stage(int index) =>
-        new(index, 2, new TrainingStage(Domains[index].Id, [index], Samples, 1), _model, CPU, 4, Domains);
+        new(index, 2, new TrainingStage(Domains[index].Id, [index], Samples, 1), _model, CPU, 4, Domains.Select(d => d.Id).ToList());
 
     private Tensor StudentLogits(TrainingBatch batch) => _model.Head(batch.AtAnswers(_model.Hidden(batch.Inputs)));
 

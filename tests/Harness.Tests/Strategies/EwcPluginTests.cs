@@ -40,7 +40,7 @@ public sealed class EwcPluginTests : IDisposable
     public void Dispose() => _model.Dispose();
 
     private StageContext Stage(int index) =>
-        new(index, 3, new TrainingStage(Domains[index].Id, [index], Samples, 1), _model, CPU, 4, Domains);
+        new(index, 3, new TrainingStage(Domains[index].Id, [index], Samples, 1), _model, CPU, 4, Domains.Select(d => d.Id).ToList());
 
     /// <summary>A Fisher of <paramref name="value"/> for every parameter (as if estimated).</summary>
     private Dictionary<string, Tensor> ConstantFisher(float value) =>

@@ -43,7 +43,7 @@ public sealed class IsolationPluginTests : IDisposable
     }
 
     private StageContext Stage(int index) =>
-        new(index, 2, new TrainingStage(Domains[index].Id, [index], index == 0 ? [_sum] : [_rev], 1), _model, CPU, 2, Domains);
+        new(index, 2, new TrainingStage(Domains[index].Id, [index], index == 0 ? [_sum] : [_rev], 1), _model, CPU, 2, Domains.Select(d => d.Id).ToList());
 
     private AdapterSite Site(string target) => _model.AdapterSites.Single(s => s.Target == target);
 

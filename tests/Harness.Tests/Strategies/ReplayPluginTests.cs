@@ -32,7 +32,7 @@ public sealed class ReplayPluginTests : IDisposable
     public void Dispose() => _model.Dispose();
 
     private StageContext Stage(int index, int batchSize) =>
-        new(index, 2, new TrainingStage(Domains[index].Id, [index], MathSamples, 1), _model, CPU, batchSize, Domains);
+        new(index, 2, new TrainingStage(Domains[index].Id, [index], MathSamples, 1), _model, CPU, batchSize, Domains.Select(d => d.Id).ToList());
 
     /// <summary>A replay plugin that has trained stage 1 on the 20 math samples.</summary>
     private static ReplayPlugin AfterFirstStage(ReplayPlugin plugin, StageContext first)

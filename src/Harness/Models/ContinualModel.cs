@@ -1,0 +1,25 @@
+using Harness.Training;
+using static TorchSharp.torch;
+
+namespace Harness.Models;
+
+/// <summary>
+/// What the training skeleton and every strategy plugin need of a network: the logits at a batch's loss positions
+/// (answer tokens for the text model, one row per image for the classifier) and an independent snapshot of itself.
+/// Everything else (parameters, state_dict, train/eval) is the ordinary TorchSharp module API.
+/// </summary>
+internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(name)
+{
+    /// <summary>
+    /// Logits at the batch's loss positions, [N, V], rows in <see cref="TrainingBatch.AnswerTargets"/> order. Outputs a
+    /// row may not choose (the other tasks' heads in task-incremental learning) are already masked out, so the loss,
+    /// distillation, the Fisher and evaluation all see the same distribution.
+    /// </summary>
+    public abstract Tensor AnswerLogits(TrainingBatch batch);
+
+    /// <summary>
+    /// An independent model with this one's shape and current weights, on the same device (a distillation teacher).
+    /// It shares no storage with this model, so training either leaves the other unchanged.
+    /// </summary>
+    public abstract ContinualModel Copy();
+}
