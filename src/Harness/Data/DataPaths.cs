@@ -9,6 +9,9 @@ internal static class DataPaths
     /// <summary>The file of a built-in domain (poetry, history, geography).</summary>
     public static string BuiltinDomain(string name) => Path.Combine(Root, name + ".jsonl");
 
+    /// <summary>The small gzip IDX subset of MNIST used by the tests (see data/mnist-fixture/DATA.md).</summary>
+    public static string MnistFixture => Path.Combine(Root, "mnist-fixture");
+
     /// <summary>The built-in pretraining corpus files.</summary>
     public static IReadOnlyList<string> BuiltinPretrainCorpus =>
         [Path.Combine(Root, "pretrain", "kjv.txt"), Path.Combine(Root, "pretrain", "proverbs.txt")];
