@@ -134,7 +134,7 @@ internal static partial class ConfigLoader
             throw at.Error(adapterStrategies[1], "type",
                 $"'{adapterStrategies[1].Type}' cannot be combined with '{adapterStrategies[0].Type}': both give each domain its own adapter and route questions");
         foreach (var strategy in adapterStrategies) CheckAdapters(config, strategy, at);
-        if (adapterStrategies.Count > 0 && strategies.FirstOrDefault(s => s is DistillationStrategyConfig or EwcStrategyConfig) is { } weights)
+        if (adapterStrategies.Count > 0 && strategies.FirstOrDefault(s => s is DistillationStrategyConfig or EwcStrategyConfig or SiStrategyConfig or L2StrategyConfig) is { } weights)
             throw at.Error(weights, "type",
                 $"'{weights.Type}' protects the model's own weights, which '{adapterStrategies[0].Type}' freezes: it would do nothing (use replay to protect adapters)");
     }
@@ -190,6 +190,8 @@ internal static partial class ConfigLoader
             {
                 if (replay.ReplayRatio is not null && replay.ReplayBatchSize is not null)
                     throw at.Error(replay, "replay_batch_size", "give replay_ratio or replay_batch_size, not both");
+                if (replay.Proportional && (replay.ReplayRatio is not null || replay.ReplayBatchSize is not null))
+                    throw at.Error(replay, "proportional", "give proportional, replay_ratio or replay_batch_size, not two of them");
                 if (replay.ReplayBatchSize >= config.Training.BatchSize)
                     throw at.Error(replay, "replay_batch_size", $"{replay.ReplayBatchSize} must be below training.batch_size {config.Training.BatchSize}, leaving room for new data");
                 if (replay.LogitWeight is not null && !replay.StoreLogits)

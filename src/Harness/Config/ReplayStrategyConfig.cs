@@ -25,6 +25,16 @@ internal sealed record ReplayStrategyConfig : StrategyConfig
     [ConfigRange(0, 0.95)] public double? ReplayRatio { get; init; }
     /// <summary>A fixed number of replayed samples per batch instead of replay_ratio (below training.batch_size).</summary>
     [ConfigRange(1, 65535)] public int? ReplayBatchSize { get; init; }
+    /// <summary>
+    /// Replay the buffer's share of the stage's data, |buffer| / (|buffer| + |stage samples|) of each batch, as if the
+    /// memory were appended to the stage's training set (Hsu et al. 2018's naive rehearsal); instead of replay_ratio.
+    /// </summary>
+    public bool Proportional { get; init; }
+    /// <summary>
+    /// When a stage's samples enter the buffer: step = the first time each is trained on (online); stage_end = all at
+    /// the stage's end, so a stage replays only earlier stages (iCaRL's and Hsu et al. 2018's memory update).
+    /// </summary>
+    [ConfigChoice("step", "stage_end")] public string Update { get; init; } = "step";
     /// <summary>DER++: keep each stored sample's answer logits and pull the current logits of replayed samples toward them.</summary>
     public bool StoreLogits { get; init; }
     /// <summary>Weight of the DER++ logit MSE (needs store_logits); null = 0.1.</summary>

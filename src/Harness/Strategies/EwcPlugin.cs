@@ -20,7 +20,7 @@ namespace Harness.Strategies;
 /// </summary>
 internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyPlugin, IDisposable
 {
-    private readonly List<EwcAnchor> _anchors = [];
+    private readonly List<QuadraticAnchor> _anchors = [];
     private readonly StableRandom _subset = StableRandom.For(seed, "ewc:fisher");
     private readonly JsonArray _estimates = [];
 
@@ -75,7 +75,7 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
     /// </summary>
     public void Consolidate(ContinualModel model, IReadOnlyDictionary<string, Tensor> fisher)
     {
-        var anchor = new EwcAnchor(model, fisher);
+        var anchor = new QuadraticAnchor(model, fisher);
         if (!config.Online || _anchors.Count == 0)
         {
             _anchors.Add(anchor);

@@ -29,6 +29,8 @@ internal sealed class ReplayPlugin : IStrategyPlugin
     private readonly HashSet<TrainingSample> _offered = new(ReferenceEqualityComparer.Instance);
     private readonly Dictionary<TrainingSample, float[]> _pendingLogits = new(ReferenceEqualityComparer.Instance);
     private readonly bool _logitsAtOffer;
+    private readonly bool _atStageEnd;
+    private readonly List<TrainingSample> _stageSamples = [];
     private List<ReplayEntry> _replayed = [];
     private int _replayStart;
     private int _slots;
@@ -47,7 +49,8 @@ internal sealed class ReplayPlugin : IStrategyPlugin
             _ => throw new InvalidOperationException($"no replay buffer for selection '{config.Selection}'"),
         };
         _draw = StableRandom.For(seed, "replay:draw");
-        _logitsAtOffer = config.StoreLogits && !_buffer.SelectsAtStageEnd;
+        _atStageEnd = config.Update == "stage_end";
+        _logitsAtOffer = config.StoreLogits && !_buffer.SelectsAtStageEnd && !_atStageEnd;
     }
 
     /// <inheritdoc />
@@ -59,6 +62,7 @@ internal sealed class ReplayPlugin : IStrategyPlugin
         double ratio = _config.ReplayRatio ?? ReplayStrategyConfig.DefaultReplayRatio;
         _slots = _buffer.Count == 0 ? 0
             : _config.ReplayBatchSize is { } fixedCount ? fixedCount
+            : _config.Proportional ? Math.Clamp((int)Math.Round(context.BatchSize * (double)_buffer.Count / (_buffer.Count + context.Stage.Samples.Count)), 1, context.BatchSize - 1)
             : ratio == 0 ? 0
             : Math.Clamp((int)Math.Round(ratio * context.BatchSize), 1, context.BatchSize - 1);
         _domainIds = context.DomainIds;
@@ -123,6 +127,11 @@ internal sealed class ReplayPlugin : IStrategyPlugin
         foreach (var sample in newSamples)
         {
             if (!_offered.Add(sample)) continue;
+            if (_atStageEnd)
+            {
+                _stageSamples.Add(sample); // enters the buffer when the stage ends
+                continue;
+            }
             float[]? logits = null;
             if (_logitsAtOffer && !_pendingLogits.TryGetValue(sample, out logits))
                 throw new InvalidOperationException("DER++: no logits were captured for a new sample (ExtraLoss runs before OnStepEnd)");
@@ -136,6 +145,12 @@ internal sealed class ReplayPlugin : IStrategyPlugin
     {
         _replayed = [];
         var scorer = new ModelReplayScorer(context.Model, context.Device, context.BatchSize, _config.StoreLogits);
+        if (_atStageEnd)
+        {
+            // In training order (a shuffle already), with logits of the model that has learned them (DER++).
+            foreach (var entry in scorer.Entries(_stageSamples)) _buffer.Offer(entry);
+            _stageSamples.Clear();
+        }
         _buffer.OnStageEnd(scorer);
         if (_config.RefreshLogits && _logitsAtOffer) RefreshLogits(context, scorer);
     }
@@ -161,7 +176,9 @@ internal sealed class ReplayPlugin : IStrategyPlugin
             ["token_bytes"] = items.Sum(e => e.TokenBytes),
             ["logit_bytes"] = items.Sum(e => e.LogitBytes),
             ["samples_seen"] = _buffer.Seen,
-            ["replay_ratio"] = _config.ReplayBatchSize is null ? _config.ReplayRatio ?? ReplayStrategyConfig.DefaultReplayRatio : null,
+            ["replay_ratio"] = _config.ReplayBatchSize is null && !_config.Proportional ? _config.ReplayRatio ?? ReplayStrategyConfig.DefaultReplayRatio : null,
+            ["proportional"] = _config.Proportional,
+            ["update"] = _config.Update,
             ["replay_batch_size"] = _config.ReplayBatchSize,
             ["store_logits"] = _config.StoreLogits,
             ["logit_weight"] = _config.StoreLogits ? _config.LogitWeight ?? ReplayStrategyConfig.DefaultLogitWeight : null,

@@ -21,6 +21,8 @@ internal static class StrategyFactory
             RehearsalStrategyConfig rehearsal => new RehearsalPlugin(rehearsal, config.Seed),
             DistillationStrategyConfig distillation => new DistillationPlugin(distillation),
             EwcStrategyConfig ewc => new EwcPlugin(ewc, config.Seed),
+            SiStrategyConfig si => new SiPlugin(si),
+            L2StrategyConfig l2 => new L2Plugin(l2),
             _ => throw new InvalidOperationException($"no plugin for strategy {s.Type}"),
         }).ToList();
 

@@ -1,0 +1,72 @@
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Strategies;
+
+/// <summary>
+/// One quadratic anchor, the shared core of the weight regularisers (EWC, online EWC, SI, L2): for each trainable
+/// parameter (by state_dict name), an importance Ω (EWC's diagonal Fisher F, SI's path integral, 1 for L2) and the
+/// weights θ* it is pulled back to. The tensors are detached from every dispose scope (they must outlive the
+/// training steps that use them) and are released by <see cref="Dispose"/>.
+/// </summary>
+internal sealed class QuadraticAnchor : IDisposable
+{
+    private readonly Dictionary<string, (Tensor Importance, Tensor Optimum)> _entries;
+
+    /// <summary>Takes ownership of the importances <paramref name="importances"/>; θ* is a copy of <paramref name="model"/>'s current weights.</summary>
+    public QuadraticAnchor(ContinualModel model, IReadOnlyDictionary<string, Tensor> importances)
+    {
+        _entries = [];
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (!importances.TryGetValue(name, out var f)) continue;
+            using var weights = parameter.detach();
+            _entries[name] = (f.DetachFromDisposeScope(), weights.clone().DetachFromDisposeScope());
+        }
+    }
+
+    /// <summary>The importance of each parameter, by name.</summary>
+    public IEnumerable<(string Name, Tensor Importance)> Importances => _entries.Select(e => (e.Key, e.Value.Importance));
+
+    /// <summary>The weights θ* of each parameter, by name.</summary>
+    public IEnumerable<(string Name, Tensor Optimum)> Optima => _entries.Select(e => (e.Key, e.Value.Optimum));
+
+    /// <summary>Σ_i Ω_i (θ_i − θ*_i)² over the anchored parameters of <paramref name="model"/> (a scalar tensor).</summary>
+    public Tensor Penalty(ContinualModel model)
+    {
+        Tensor? total = null;
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            if (!_entries.TryGetValue(name, out var entry)) continue;
+            var term = (entry.Importance * (parameter - entry.Optimum).square()).sum();
+            total = total is null ? term : total + term;
+        }
+        return total ?? zeros(1, device: model.parameters().First().device).squeeze();
+    }
+
+    /// <summary>One running anchor (online EWC, SI): Ω ← γ·Ω + Ω_new from <paramref name="next"/>, and θ* ← the weights of <paramref name="next"/>.</summary>
+    public void Absorb(QuadraticAnchor next, double gamma)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, (importance, optimum)) in next._entries)
+        {
+            if (_entries.TryGetValue(name, out var mine))
+            {
+                mine.Importance.mul_(gamma).add_(importance);
+                mine.Optimum.copy_(optimum);
+            }
+            else _entries[name] = (importance.clone().DetachFromDisposeScope(), optimum.clone().DetachFromDisposeScope());
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var (importance, optimum) in _entries.Values)
+        {
+            importance.Dispose();
+            optimum.Dispose();
+        }
+        _entries.Clear();
+    }
+}
