@@ -95,6 +95,70 @@ public sealed class ReplayPluginTests : IDisposable
     }
 
     [Fact]
+    public void UpdateStageEnd_BufferReceivesAStagesSamplesOnlyWhenItEnds()
+    {
+        // Given replay with update: stage_end, during stage 1 over the 20 math samples
+        var plugin = new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, Selection = "balanced", Update = "stage_end" }, 0);
+        var first = Stage(0, 8);
+        plugin.OnStageStart(first);
+        foreach (var chunk in MathSamples.Chunk(4)) plugin.OnStepEnd(first, chunk);
+        var during = new JsonObject();
+        plugin.Report(during);
+
+        // When the stage ends
+        plugin.OnStageEnd(first);
+        var after = new JsonObject();
+        plugin.Report(after);
+
+        // Then nothing was stored while it trained; then 8 of its 20 samples, all offered
+        Assert.Equal(0, during["replay"]!["buffer_count"]!.GetValue<int>());
+        Assert.Equal(8, after["replay"]!["buffer_count"]!.GetValue<int>());
+        Assert.Equal(20, after["replay"]!["samples_seen"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public void UpdateStageEnd_ALaterStageReplaysOnlyEarlierStages()
+    {
+        // Given stage 1 stored at its end, and stage 2 training new samples of domain 1
+        var plugin = new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, Selection = "balanced", Update = "stage_end", ReplayRatio = 0.5 }, 0);
+        var first = Stage(0, 8);
+        plugin.OnStageStart(first);
+        foreach (var chunk in MathSamples.Chunk(4)) plugin.OnStepEnd(first, chunk);
+        plugin.OnStageEnd(first);
+        var second = Stage(1, 8);
+        plugin.OnStageStart(second);
+        var words = Enumerable.Range(0, 8).Select(i => new TrainingSample([1, 30 + i, 2, 51, 3], 3, 1)).ToArray();
+
+        // When stage 2 steps through its samples and composes batches
+        var replayed = new List<TrainingSample>();
+        foreach (var chunk in words.Chunk(4))
+        {
+            var batch = new List<TrainingSample>();
+            plugin.ComposeBatch(second, batch);
+            replayed.AddRange(batch);
+            plugin.OnStepEnd(second, chunk);
+        }
+
+        // Then every replayed sample is from stage 1
+        Assert.Equal(8, replayed.Count);
+        Assert.All(replayed, s => Assert.Equal(0, s.Domain));
+    }
+
+    [Fact]
+    public void Proportional_ReplaysTheBuffersShareOfBufferPlusStageData()
+    {
+        // Given a full buffer of 8 and a stage of 20 samples, batch 14
+        var plugin = AfterFirstStage(new ReplayPlugin(new ReplayStrategyConfig { BufferSize = 8, Proportional = true }, 0), Stage(0, 14));
+        var second = Stage(1, 14);
+
+        // When
+        plugin.OnStageStart(second);
+
+        // Then 14 · 8 / (8 + 20) = 4 slots, as if the memory were appended to the stage's 20 samples
+        Assert.Equal(4, plugin.ReservedSlots(second));
+    }
+
+    [Fact]
     public void Report_AfterFirstStage_DescribesTheBuffer()
     {
         // Given 20 samples of 5 tokens offered to a buffer of 8
