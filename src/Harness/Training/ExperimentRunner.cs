@@ -32,7 +32,6 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
     {
         var clock = Stopwatch.StartNew();
         var config = loaded.Config;
-        DenormalFlush.Enable();
         if (config.Threads > 0) torch.set_num_threads(config.Threads);
         var device = DeviceSelector.Resolve(config.Device);
         if (config.Benchmark is not null)
