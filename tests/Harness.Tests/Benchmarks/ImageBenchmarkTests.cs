@@ -149,4 +149,16 @@ public sealed class ImageBenchmarkTests : IDisposable
         Assert.Contains("benchmark.data:", error.Message);
         Assert.Contains($"{missing} is not a folder", error.Message);
     }
+    [Fact]
+    public void Prepare_RotatedDomainScenario_ViewPerAngleAndDigitTargets()
+    {
+        using var benchmark = Prepare(", angles: [0, 90], test_size: 5", name: "rotated_mnist", scenario: "domain");
+
+        Assert.Equal(["rot0", "rot90"], benchmark.Curriculum.DomainIds);
+        Assert.Equal(10, benchmark.Outputs);
+        Assert.Equal("plain", benchmark.Curriculum.Train[0][0].Image!.View.Description);
+        Assert.Equal("rotated 90°", benchmark.Curriculum.Train[1][0].Image!.View.Description);
+        Assert.Equal("rotated 90°", benchmark.Scored[1][0].Image!.View.Description);
+        Assert.All(benchmark.Curriculum.Train[1], s => Assert.Equal(Fixture.Train.Labels[s.Image!.Row], s.Image!.Target));
+    }
 }
