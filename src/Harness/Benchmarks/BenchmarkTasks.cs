@@ -25,10 +25,13 @@ internal static class BenchmarkTasks
             .Select(t => new BenchmarkTask($"perm{t + 1}", Digits, Permutation(seed, t, pixels)))
             .ToList(),
         "rotated_mnist" => benchmark.Angles
-            .Select(a => new BenchmarkTask("rot" + a.ToString("0.###", CultureInfo.InvariantCulture), Digits, Angle: a))
+            .Select(a => new BenchmarkTask(RotationId(a), Digits, Angle: a))
             .ToList(),
         _ => throw new InvalidOperationException($"no tasks for benchmark {benchmark.Name}"),
     };
+
+    /// <summary>The task id of a rotation: rot and the angle to 3 decimals (rot22.5).</summary>
+    public static string RotationId(double angle) => "rot" + angle.ToString("0.###", CultureInfo.InvariantCulture);
 
     /// <summary>Task <paramref name="task"/>'s pixel permutation: a seeded Fisher–Yates shuffle of the pixel indices.</summary>
     public static long[] Permutation(int seed, int task, int pixels)

@@ -5,7 +5,7 @@ namespace Harness.Benchmarks;
 /// <summary>
 /// A task's view of a shared image tensor ([N, H·W] floats in [0, 1] on the run's device, built once per process):
 /// the images as they are, with a fixed pixel permutation (Permuted MNIST, Goodfellow et al. 2013) or rotated by a
-/// fixed angle (Rotated MNIST, Lopez-Paz &amp; Ranzato 2017). The transform is applied to each gathered batch, so a
+/// fixed angle counter-clockwise (Rotated MNIST, Lopez-Paz &amp; Ranzato 2017). The transform is applied to each gathered batch, so a
 /// task costs no copy of the data set.
 /// </summary>
 internal sealed class ImageView : IDisposable
@@ -24,8 +24,9 @@ internal sealed class ImageView : IDisposable
             _permutation = tensor(permutation, ScalarType.Int64).to(pixels.device).DetachFromDisposeScope();
         if (angleDegrees != 0)
         {
-            // affine_grid maps output coordinates to input coordinates, so rotating the image by +θ samples at −θ.
-            double radians = -angleDegrees * Math.PI / 180;
+            // Counter-clockwise as displayed (row 0 at the top), as torchvision's rotate that GEM's Rotated MNIST used.
+            // affine_grid maps output to input coordinates with y pointing down, so this matrix is the inverse map.
+            double radians = angleDegrees * Math.PI / 180;
             float cos = (float)Math.Cos(radians), sin = (float)Math.Sin(radians);
             _rotation = tensor(new[] { cos, -sin, 0f, sin, cos, 0f }, [1, 2, 3]).to(pixels.device).DetachFromDisposeScope();
         }

@@ -1,3 +1,5 @@
+using Harness.Benchmarks;
+using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -110,8 +112,9 @@ internal static partial class ConfigLoader
             throw at.Error(benchmark, "angles", "rotated_mnist needs angles: [..] (one task per angle, in degrees)");
         if (benchmark.Name != "rotated_mnist" && benchmark.Angles.Count > 0)
             throw at.Error(benchmark, "angles", $"only rotated_mnist uses angles (this is {benchmark.Name})");
-        if (benchmark.Angles.GroupBy(a => a).FirstOrDefault(g => g.Count() > 1) is { } twice)
-            throw at.Error(benchmark, "angles", $"angle {twice.Key} is listed twice");
+        // Task ids show the angle to 3 decimals, so angles that print alike would name two tasks alike.
+        if (benchmark.Angles.GroupBy(BenchmarkTasks.RotationId).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw at.Error(benchmark, "angles", $"angles {string.Join(" and ", twice.Select(a => a.ToString(CultureInfo.InvariantCulture)))} both make task {twice.Key}: give angles that differ in the first 3 decimals");
         if (config.Strategies.FirstOrDefault(s => s is AdaptersStrategyConfig or IsolationStrategyConfig) is { } adapters)
             throw at.Error(adapters, "type", $"'{adapters.Type}' adapts the text model's projections; it does not apply to the mlp");
     }

@@ -84,6 +84,15 @@ public sealed class BenchmarkConfigTests : IDisposable
     }
 
     [Fact]
+    public void Validate_AnglesThatPrintAlike_ExitsTwoAtAngles()
+    {
+        // Given 0 and 0.0001 degrees, both task rot0
+        var (result, path) = Validate(benchmark: "rotated_mnist", tail: "  angles: [0, 0.0001]");
+
+        AssertInputError(result, $"{path}:8:3: benchmark.angles:", "angles 0 and 0.0001 both make task rot0");
+    }
+
+    [Fact]
     public void Validate_ThreeClassesPerTask_ExitsTwoAtClassesPerTask()
     {
         var (result, path) = Validate(tail: "  classes_per_task: 3");

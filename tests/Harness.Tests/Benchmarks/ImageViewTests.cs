@@ -47,7 +47,7 @@ public sealed class ImageViewTests
     }
 
     [Fact]
-    public void Gather_Rotation90_MovesTopRightToBottomRight_ClockwiseAsDisplayed()
+    public void Gather_Rotation90_MovesTopRightToTopLeft_CounterClockwiseAsDisplayed()
     {
         // Given 3×3 images whose only lit pixel is at the top right (row 0, column 2; row 0 drawn at the top)
         using var scope = NewDisposeScope();
@@ -56,13 +56,12 @@ public sealed class ImageViewTests
         // When rotated by +90°
         var images = view.Gather(tensor(new long[] { 1, 0 })).view(2, 3, 3);
 
-        // Then the dot lands at the bottom right (row 2, column 2): +θ turns the image clockwise as displayed
-        // (image y axis pointing down). torchvision's rotate, used for GEM's Rotated MNIST, turns +θ counter-clockwise
-        // (the dot would land at the top left); see the report.
+        // Then the dot lands at the top left (row 0, column 0): +θ turns the image counter-clockwise as displayed
+        // (row 0 drawn at the top), as torchvision's rotate does for GEM's Rotated MNIST
         Assert.Equal("rotated 90°", view.Description);
         var expected = zeros(2, 3, 3);
-        expected[0, 2, 2] = tensor(2f);
-        expected[1, 2, 2] = tensor(1f);
+        expected[0, 0, 0] = tensor(2f);
+        expected[1, 0, 0] = tensor(1f);
         Assert.True(images.allclose(expected, rtol: 0, atol: 1e-5), string.Join(" ", images.data<float>().ToArray()));
     }
 
