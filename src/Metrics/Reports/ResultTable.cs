@@ -78,8 +78,8 @@ public sealed record ResultTable(ResultTableLayout Layout, IReadOnlyList<ResultT
     {
         var scale = Layout.Scale == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $" × {Layout.Scale:R}");
         var note = string.Create(CultureInfo.InvariantCulture,
-            $"{Layout.Metric}{scale}, mean ± sample std over {ExpectedRuns} seed{(ExpectedRuns == 1 ? "" : "s")}; (n=k): a cell averaged over k runs instead.");
-        return Layout.ReferenceSource is { } source ? $"{note} published: {source}." : note;
+            $"{Layout.Metric}{scale}: mean ± sample std over {ExpectedRuns} seed{(ExpectedRuns == 1 ? "" : "s")}; (n=k): over k runs only.");
+        return Layout.ReferenceSource is { } source ? $"{note} Published: {source.TrimEnd('.')}." : note;
     }
 
     /// <summary><paramref name="value"/> rounded to the layout's decimals, invariant culture, never "-0.00".</summary>
