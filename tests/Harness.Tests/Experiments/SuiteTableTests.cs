@@ -1,6 +1,7 @@
 using Harness.Config;
 using Harness.Experiments;
 using Harness.Metrics.Reports;
+using Harness.Tests.Cli;
 
 namespace Harness.Tests.Experiments;
 
@@ -166,5 +167,48 @@ public sealed class SuiteTableTests
         var e = Assert.Throws<HarnessInputException>(() => SuiteLoader.Load(path));
 
         Assert.Contains("table.columns: required key is missing", e.Message);
+    }
+
+    [Fact]
+    public void Suite_WithTable_WritesTheTableFilesAndPrintsTheMarkdown()
+    {
+        // Given a one-seed suite of two one-epoch variants in one column, with a published value for one of them
+        var (dir, path) = Write("""
+            name: tabled
+            seeds: 1
+            variants:
+              - config: tiny.yaml
+                label: naive
+                grid: {training.epochs: [1]}
+                overrides: {strategies: [{type: naive}]}
+              - config: tiny.yaml
+                label: replay
+                grid: {training.epochs: [1]}
+            table:
+              metric: avg_forgetting
+              columns: training.epochs
+              reference: {source: Nobody 2026, values: {naive: {1: [0.5, 0.1]}}}
+            """);
+        using var _ = dir;
+        var output = dir.File("out");
+
+        // When
+        var result = CliResult.Run(["suite", path, "--out", output, "--cache-dir", dir.File("cache"), "--device", "cpu"]);
+
+        // Then the console ends with the table, which is table.md's text, and table.csv has one line per cell
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var markdown = File.ReadAllText(Path.Combine(output, "table.md"));
+        Assert.EndsWith("\n" + markdown, result.Stdout.ReplaceLineEndings("\n"));
+        Assert.Contains("| variant | 1 |\n| --- | ---: |\n| naive | ", markdown);
+        Assert.Contains("| naive (published) | 0.50 ± 0.10 |\n| replay | ", markdown);
+        Assert.Contains("avg_forgetting: mean ± sample std over 1 seed;", markdown);
+        var csv = File.ReadAllLines(Path.Combine(output, "table.csv"));
+        Assert.Equal(3, csv.Length);
+        Assert.StartsWith("naive,1,", csv[1]);
+        var naive = csv[1].Split(',');
+        Assert.Equal(["1", "0.5", "0.1"], naive[4..7]); // n, published mean and std; std of one run is empty
+        Assert.Equal("", naive[3]);
+        Assert.NotEqual("", naive[7]);
+        Assert.Contains("id=\"table\"", File.ReadAllText(Path.Combine(output, "report.html")));
     }
 }
