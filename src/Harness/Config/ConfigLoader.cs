@@ -63,8 +63,8 @@ internal static partial class ConfigLoader
 
     private static void Validate(ExperimentConfig config, ConfigPositions at, string baseDirectory, bool requireData)
     {
-        if (!SafeName().IsMatch(config.Name))
-            throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_' or '.', not starting with '.' (it names a folder)");
+        if (!SafeRunName().IsMatch(config.Name))
+            throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_', '.' or '=', not starting with '.' (it names a folder)");
         if (config.Model.DModel % config.Model.Heads != 0)
             throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
         CheckCurriculumOrBenchmark(config, at);
@@ -230,4 +230,9 @@ internal static partial class ConfigLoader
     // No leading dot: "." and ".." would name the parent folder, and hidden folders are skipped by `compare`.
     [GeneratedRegex("^[A-Za-z0-9_-][A-Za-z0-9_.-]*$")]
     private static partial Regex SafeName();
+
+    // '=' as in a suite's grid labels (replay-buffer_size=50): a grid run's resolved config must load back, or the
+    // suite would never recognise the run as finished.
+    [GeneratedRegex("^[A-Za-z0-9_=-][A-Za-z0-9_.=-]*$")]
+    private static partial Regex SafeRunName();
 }

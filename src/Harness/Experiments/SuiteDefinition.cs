@@ -2,8 +2,12 @@ using Harness.Config;
 
 namespace Harness.Experiments;
 
-/// <summary>A loaded suite file: its name (the results folder), seeds and variants, in file order.</summary>
-internal sealed record SuiteDefinition(string Name, string File, IReadOnlyList<int> Seeds, IReadOnlyList<SuiteVariant> Variants)
+/// <summary>
+/// A loaded suite file: its name (the results folder), seeds and variants, in file order, and the results table it
+/// declares (null for none).
+/// </summary>
+internal sealed record SuiteDefinition(string Name, string File, IReadOnlyList<int> Seeds, IReadOnlyList<SuiteVariant> Variants,
+    SuiteTableSpec? Table = null)
 {
     /// <summary>
     /// The config of <paramref name="variant"/> for <paramref name="seed"/>: the config file with the variant's overrides

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Harness.Config;
+using Harness.Metrics.Reports;
 using YamlDotNet.Core;
 
 namespace Harness.Experiments;
@@ -18,7 +19,20 @@ namespace Harness.Experiments;
 ///     overrides: {strategies.replay.selection: fifo}
 ///     grid:                      # optional: one variant per combination, labelled replay-buffer_size=50, ...
 ///       strategies.replay.buffer_size: [50, 200]
+/// table:                         # optional: a results table in a paper's shape (table.md, table.csv, report.html)
+///   caption: Split MNIST, final average accuracy (%)   # optional
+///   metric: acc                  # a scalar metric of the runs (default acc)
+///   scale: 100                   # multiplies our means and stds (default 1)
+///   decimals: 2                  # default 2
+///   columns: benchmark.scenario  # a grid key every variant has: its values are the columns, in first-seen order
+///   reference:                   # optional published numbers, shown in a row under ours
+///     source: Hsu et al. 2018, Table 2
+///     values:
+///       adam: {task: [93.46, 2.01], domain: 55.16}   # [mean, std] or a mean alone
 /// </code>
+/// The table's rows are the variants' labels before grid expansion, in file order. Several variant entries may share
+/// a label when their grids cover different columns (a method tuned per scenario); two variants filling one cell are
+/// an error.
 /// Every error names the suite file, line and key. Each variant's config is loaded once here, so a typo in the last
 /// variant fails before the first run starts.
 /// </summary>
@@ -30,8 +44,8 @@ internal static partial class SuiteLoader
         var root = WithFile(YamlTree.Parse(ConfigLoader.ReadText(path, "suite"), path), path);
         if (root is not YamlTreeMapping map) throw Error(path, root.Start, "(top level)", "a suite file is a mapping (name:, seeds:, variants:)");
         var keys = map.Entries.ToDictionary(e => e.Key.Value, e => e);
-        foreach (var key in keys.Keys.Where(k => k is not ("name" or "seeds" or "overrides" or "variants")))
-            throw Error(path, keys[key].Key.Start, key, "unknown key; expected one of: name, overrides, seeds, variants");
+        foreach (var key in keys.Keys.Where(k => k is not ("name" or "seeds" or "overrides" or "variants" or "table")))
+            throw Error(path, keys[key].Key.Start, key, "unknown key; expected one of: name, overrides, seeds, table, variants");
 
         string name = keys.TryGetValue("name", out var nameEntry)
             ? ScalarText(path, nameEntry.Value, "name")
@@ -45,14 +59,17 @@ internal static partial class SuiteLoader
             throw Error(path, variantsEntry.Value.Start, "variants", "expected a non-empty list of variants (- config: ...)");
 
         var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path))!;
-        var variants = new List<SuiteVariant>();
+        var entries = new List<(SuiteVariant Variant, string At)>();
         for (int i = 0; i < list.Items.Count; i++)
-            variants.AddRange(Variants(path, list.Items[i], $"variants[{i}]", baseDirectory, shared));
+            entries.AddRange(Variants(path, list.Items[i], $"variants[{i}]", baseDirectory, shared).Select(v => (v, $"variants[{i}]")));
+        var variants = entries.Select(e => e.Variant).ToList();
+        // Before the label check: two entries filling one cell usually also share a label, and the cell says more.
+        var table = keys.TryGetValue("table", out var tableEntry) ? Table(path, tableEntry.Value, entries) : null;
         foreach (var twice in variants.GroupBy(v => v.Label).Where(g => g.Count() > 1))
             throw Error(path, twice.Skip(1).First().At, "label", $"two variants are labelled '{twice.Key}'; give each a distinct label");
 
         foreach (var variant in variants) SuiteDefinition.LoadConfig(variant, seeds[0]);
-        return new SuiteDefinition(name, path, seeds, variants);
+        return new SuiteDefinition(name, path, seeds, variants, table);
     }
 
     private static IEnumerable<SuiteVariant> Variants(string path, YamlTreeNode node, string at, string baseDirectory,
@@ -76,7 +93,7 @@ internal static partial class SuiteLoader
 
         if (!keys.TryGetValue("grid", out var gridEntry))
         {
-            yield return Checked(path, new SuiteVariant(label, configPath, overrides, map.Start), $"{at}.label");
+            yield return Checked(path, new SuiteVariant(label, configPath, overrides, map.Start, label, new Dictionary<string, string>()), $"{at}.label");
             yield break;
         }
         if (gridEntry.Value is not YamlTreeMapping { Entries.Count: > 0 } grid)
@@ -92,9 +109,100 @@ internal static partial class SuiteLoader
             var chosen = axes.Select((a, k) => (a.Key, Value: a.Values[combination[k]])).ToList();
             var gridLabel = label + string.Concat(chosen.Select(c => $"-{c.Key.Value.Split('.')[^1]}={c.Value.Value}"));
             var gridOverrides = chosen.Select(c => new ConfigOverride(c.Key.Value, c.Value, path, c.Key.Start, "grid"));
-            yield return Checked(path, new SuiteVariant(gridLabel, configPath, overrides.Concat(gridOverrides).ToList(), map.Start), $"{at}.grid");
+            var choices = chosen.ToDictionary(c => c.Key.Value, c => c.Value.Value);
+            yield return Checked(path, new SuiteVariant(gridLabel, configPath, overrides.Concat(gridOverrides).ToList(), map.Start, label, choices), $"{at}.grid");
         }
     }
+
+    private static SuiteTableSpec Table(string path, YamlTreeNode node, IReadOnlyList<(SuiteVariant Variant, string At)> entries)
+    {
+        if (node is not YamlTreeMapping map) throw Error(path, node.Start, "table", "expected a mapping (columns:, metric:, scale:, reference:, ...)");
+        var keys = map.Entries.ToDictionary(e => e.Key.Value, e => e);
+        foreach (var key in keys.Keys.Where(k => k is not ("caption" or "metric" or "scale" or "decimals" or "columns" or "reference")))
+            throw Error(path, keys[key].Key.Start, $"table.{key}", "unknown key; expected one of: caption, columns, decimals, metric, reference, scale");
+        if (!keys.TryGetValue("columns", out var columnsEntry)) throw Error(path, map.Start, "table.columns", "required key is missing (a grid key whose values are the columns)");
+        var spec = new SuiteTableSpec { Columns = ScalarText(path, columnsEntry.Value, "table.columns") };
+
+        if (keys.TryGetValue("caption", out var caption)) spec = spec with { Caption = ScalarText(path, caption.Value, "table.caption") };
+        if (keys.TryGetValue("metric", out var metricEntry))
+        {
+            var metric = ScalarText(path, metricEntry.Value, "table.metric");
+            // Checked here, not after hours of runs: these are the only scalars a run's metrics.json can hold.
+            if (!RunRecord.ScalarOrder.Contains(metric) && !(metric.StartsWith("forgetting.", StringComparison.Ordinal) && metric.Length > "forgetting.".Length))
+                throw Error(path, metricEntry.Value.Start, "table.metric", $"unknown metric '{metric}'; expected one of: {string.Join(", ", RunRecord.ScalarOrder)}, forgetting.<domain>");
+            spec = spec with { Metric = metric };
+        }
+        if (keys.TryGetValue("scale", out var scale))
+        {
+            var value = Number(path, scale.Value, "table.scale");
+            spec = value > 0 ? spec with { Scale = value } : throw Error(path, scale.Value.Start, "table.scale", "expected a positive number");
+        }
+        if (keys.TryGetValue("decimals", out var decimals))
+        {
+            spec = decimals.Value is YamlTreeScalar d && int.TryParse(d.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10
+                ? spec with { Decimals = n }
+                : throw Error(path, decimals.Value.Start, "table.decimals", "expected an integer from 0 to 10");
+        }
+
+        var filled = new Dictionary<TableCellKey, SuiteVariant>();
+        foreach (var (variant, at) in entries)
+        {
+            if (!variant.Grid.ContainsKey(spec.Columns))
+                throw Error(path, variant.At, at, $"variant '{variant.Label}' has no grid key '{spec.Columns}', which table.columns names; every variant fills one table cell, so give it a grid over {spec.Columns}");
+            var cell = spec.CellOf(variant);
+            if (filled.TryGetValue(cell, out var first))
+            {
+                var value = variant.Overrides.Last(o => o.Section == "grid" && o.KeyPath == spec.Columns).Value;
+                throw Error(path, value.Start, $"{at}.grid.{spec.Columns}",
+                    $"table cell ({cell.Row}, {cell.Column}) is already filled by variant '{first.Label}' (line {first.At.Line}); variant '{variant.Label}' would fill it again");
+            }
+            filled[cell] = variant;
+        }
+
+        if (keys.TryGetValue("reference", out var reference))
+            spec = Reference(path, reference.Value, spec, filled.Keys.Select(k => k.Row).ToHashSet(), filled.Keys.Select(k => k.Column).ToHashSet());
+        return spec;
+    }
+
+    private static SuiteTableSpec Reference(string path, YamlTreeNode node, SuiteTableSpec spec, HashSet<string> rows, HashSet<string> columns)
+    {
+        if (node is not YamlTreeMapping map) throw Error(path, node.Start, "table.reference", "expected a mapping (source:, values:)");
+        var keys = map.Entries.ToDictionary(e => e.Key.Value, e => e);
+        foreach (var key in keys.Keys.Where(k => k is not ("source" or "values")))
+            throw Error(path, keys[key].Key.Start, $"table.reference.{key}", "unknown key; expected one of: source, values");
+        if (keys.TryGetValue("source", out var source)) spec = spec with { ReferenceSource = ScalarText(path, source.Value, "table.reference.source") };
+        if (!keys.TryGetValue("values", out var valuesEntry)) return spec;
+        if (valuesEntry.Value is not YamlTreeMapping values)
+            throw Error(path, valuesEntry.Value.Start, "table.reference.values", "expected a mapping of rows to {column: [mean, std]}");
+
+        var published = new Dictionary<TableCellKey, PublishedValue>();
+        foreach (var (rowKey, rowNode) in values.Entries)
+        {
+            var at = $"table.reference.values.{rowKey.Value}";
+            if (!rows.Contains(rowKey.Value))
+                throw Error(path, rowKey.Start, at, $"no table row '{rowKey.Value}' (rows: {string.Join(", ", rows)})");
+            if (rowNode is not YamlTreeMapping cells) throw Error(path, rowNode.Start, at, "expected a mapping of columns to [mean, std] or a mean");
+            foreach (var (columnKey, valueNode) in cells.Entries)
+            {
+                var cellAt = $"{at}.{columnKey.Value}";
+                if (!columns.Contains(columnKey.Value))
+                    throw Error(path, columnKey.Start, cellAt, $"no table column '{columnKey.Value}' (columns: {string.Join(", ", columns)})");
+                published[new TableCellKey(rowKey.Value, columnKey.Value)] = valueNode switch
+                {
+                    YamlTreeScalar => new PublishedValue(Number(path, valueNode, cellAt), null),
+                    YamlTreeSequence { Items.Count: 1 } one => new PublishedValue(Number(path, one.Items[0], cellAt), null),
+                    YamlTreeSequence { Items.Count: 2 } two => new PublishedValue(Number(path, two.Items[0], cellAt), Number(path, two.Items[1], cellAt)),
+                    _ => throw Error(path, valueNode.Start, cellAt, "expected [mean, std] or a mean"),
+                };
+            }
+        }
+        return spec with { Reference = published };
+    }
+
+    private static double Number(string path, YamlTreeNode node, string at) =>
+        node is YamlTreeScalar s && double.TryParse(s.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v)
+            ? v
+            : throw Error(path, node.Start, at, "expected a number");
 
     private static SuiteVariant Checked(string path, SuiteVariant variant, string at) =>
         SafeName().IsMatch(variant.Label) && variant.Label.Length <= 120

@@ -59,9 +59,12 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 failed.Add(new IncompleteRun(variant.Label, seed, directory, $"failed: {e.Message}"));
             }
         }
-        var summary = Summarize(suite, root, suite.Seeds.Union(seeds).ToList(), options.Device);
-        ComparisonReport.Write(summary, root);
+        var allSeeds = suite.Seeds.Union(seeds).ToList();
+        var summary = Summarize(suite, root, allSeeds, options.Device);
+        var table = Table(suite, summary, allSeeds.Count);
+        ComparisonReport.Write(summary, root, table);
         console.WriteLine($"suite {suite.Name}: {ran} run, {skipped} skipped (already finished), {failed.Count} failed; report: {Path.Combine(root, ComparisonReport.Html)}");
+        if (table is not null) console.Write($"\n{ResultTableFiles.ToMarkdown(table)}");
         return new SuiteOutcome(root, summary, failed);
     }
 
@@ -99,6 +102,20 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
         catch (ArgumentException e)
         {
             throw new HarnessInputException($"{root}: {e.Message}");
+        }
+    }
+
+    /// <summary>The suite's results table over <paramref name="summary"/>, or null when the suite declares none.</summary>
+    public static ResultTable? Table(SuiteDefinition suite, SuiteSummary summary, int seeds)
+    {
+        if (suite.Table is not { } spec) return null;
+        try
+        {
+            return ResultTable.Build(summary, spec.Layout(suite.Variants), seeds);
+        }
+        catch (ArgumentException e)
+        {
+            throw new HarnessInputException($"{suite.File}: {e.Message}");
         }
     }
 

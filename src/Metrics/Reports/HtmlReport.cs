@@ -7,7 +7,8 @@ using Harness.Metrics.IO;
 namespace Harness.Metrics.Reports;
 
 /// <summary>
-/// The self-contained HTML report of a suite or comparison: the metrics of every variant as mean ± std (n), each
+/// The self-contained HTML report of a suite or comparison: the suite's results table when it declares one, the
+/// metrics of every variant as mean ± std (n), each
 /// variant's mean accuracy matrix, the figures (PNG embedded as data: URIs), the runs left out, and the seeds and run
 /// folders behind every variant. One file with no external resource and no script, so it can be mailed or archived
 /// alone.
@@ -15,7 +16,9 @@ namespace Harness.Metrics.Reports;
 /// <remarks>
 /// Every number cell carries its full-precision values in invariant culture (<c>data-variant</c>,
 /// <c>data-metric</c> or <c>data-stage</c>/<c>data-row</c>/<c>data-domain</c>, <c>data-mean</c>, <c>data-std</c>,
-/// <c>data-n</c>), so tools and tests read the report's numbers without parsing the rounded text. The markup is also
+/// <c>data-n</c>; a results-table cell <c>data-table-row</c>, <c>data-table-column</c>, <c>data-table-variant</c>,
+/// <c>data-mean</c>, <c>data-std</c>, <c>data-n</c>, <c>data-reference-mean</c>, <c>data-reference-std</c>, in the
+/// table's scaled units), so tools and tests read the report's numbers without parsing the rounded text. The markup is also
 /// well-formed XML (void elements self-closed, only numeric character references), so a test can load it with an XML
 /// reader.
 /// </remarks>
@@ -55,18 +58,23 @@ public static class HtmlReport
         figcaption { color: #444; font-size: 0.9em; margin-top: 0.3em; max-width: 800px; }
         span.file { color: #888; font-family: monospace; margin-left: 0.5em; }
         table.incomplete td { background: #fff4f4; }
+        table.results caption { caption-side: top; text-align: left; font-weight: 600; padding-bottom: 0.3em; }
+        table.results tr.published th, table.results tr.published td { color: #666; font-style: italic; border-top-style: dashed; }
         """;
 
     private static readonly byte[] PngSignature = [0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Writes report.html for <paramref name="summary"/> with <paramref name="figures"/> embedded, atomically.</summary>
+    /// <summary>
+    /// Writes report.html for <paramref name="summary"/> with <paramref name="figures"/> embedded, and
+    /// <paramref name="table"/> (if any) at the top, atomically.
+    /// </summary>
     /// <exception cref="InvalidDataException">A figure's PNG file is not a PNG (nothing is written).</exception>
-    public static void Write(SuiteSummary summary, IReadOnlyList<ReportFigure> figures, string path) =>
-        AtomicFile.WriteAllText(path, Render(summary, figures));
+    public static void Write(SuiteSummary summary, IReadOnlyList<ReportFigure> figures, string path, ResultTable? table = null) =>
+        AtomicFile.WriteAllText(path, Render(summary, figures, table));
 
     /// <summary>The report's HTML text (what <see cref="Write"/> writes).</summary>
     /// <exception cref="InvalidDataException">A figure's PNG file is not a PNG.</exception>
-    public static string Render(SuiteSummary summary, IReadOnlyList<ReportFigure> figures)
+    public static string Render(SuiteSummary summary, IReadOnlyList<ReportFigure> figures, ResultTable? table = null)
     {
         ArgumentNullException.ThrowIfNull(summary);
         ArgumentNullException.ThrowIfNull(figures);
@@ -85,10 +93,14 @@ public static class HtmlReport
             .Append(summary.Incomplete.Count > 0 ? Invariant($", {summary.Incomplete.Count} incomplete") : "")
             .Append(". Values are mean ± sample standard deviation (n − 1) over seeds; n is the number of runs that have the metric.</p>\n");
 
-        html.Append("<nav><a href=\"#metrics\">metrics</a><a href=\"#matrices\">accuracy matrices</a>");
+        html.Append("<nav>");
+        if (table is not null) html.Append("<a href=\"#table\">results table</a>");
+        html.Append("<a href=\"#metrics\">metrics</a><a href=\"#matrices\">accuracy matrices</a>");
         if (figures.Count > 0) html.Append("<a href=\"#figures\">figures</a>");
         if (summary.Incomplete.Count > 0) html.Append("<a href=\"#incomplete\">incomplete runs</a>");
         html.Append("<a href=\"#runs\">runs</a></nav>\n");
+
+        if (table is not null) Table(html, table);
 
         html.Append("<section id=\"metrics\">\n<h2>Metrics</h2>\n");
         MetricsTable(html, summary, main, "metrics");
@@ -163,6 +175,47 @@ public static class HtmlReport
             html.Append("</tr>\n");
         }
         html.Append("</tbody>\n</table></div>\n");
+    }
+
+    /// <summary>The results table: our row, then (when the reference has the row) a "(published)" row under it.</summary>
+    private static void Table(StringBuilder html, ResultTable table)
+    {
+        var layout = table.Layout;
+        html.Append("<section id=\"table\">\n<h2>Results table</h2>\n<div class=\"scroll\"><table class=\"results\">\n");
+        if (layout.Caption is { } caption) html.Append("<caption>").Append(E(caption)).Append("</caption>\n");
+        html.Append("<thead><tr><th scope=\"col\">variant</th>");
+        foreach (var column in layout.Columns) html.Append("<th scope=\"col\">").Append(E(column)).Append("</th>");
+        html.Append("</tr></thead>\n<tbody>\n");
+        foreach (var row in layout.Rows)
+        {
+            var cells = table.Cells.Where(c => c.Row == row).ToList();
+            html.Append("<tr data-table-row=\"").Append(E(row)).Append("\"><th scope=\"row\">").Append(E(row)).Append("</th>");
+            foreach (var cell in cells)
+            {
+                html.Append("<td class=\"").Append(cell.Value is null ? "na" : "num").Append("\" data-table-row=\"").Append(E(cell.Row))
+                    .Append("\" data-table-column=\"").Append(E(cell.Column)).Append('"');
+                if (cell.Variant is { } variant) html.Append(" data-table-variant=\"").Append(E(variant)).Append('"');
+                html.Append(cell.Value is { } v ? NumberAttributes(v.Mean, v.Std, v.N) : " data-n=\"0\"");
+                if (cell.Reference is { } r)
+                    html.Append(Invariant($" data-reference-mean=\"{r.Mean:R}\"")).Append(r.Std is { } rs ? Invariant($" data-reference-std=\"{rs:R}\"") : "");
+                if (cell.MissingReason is { } reason) html.Append(" title=\"").Append(E(reason)).Append('"');
+                html.Append('>').Append(E(table.OursText(cell))).Append("</td>");
+            }
+            html.Append("</tr>\n");
+            if (!table.HasReference(row)) continue;
+            html.Append("<tr class=\"published\"><th scope=\"row\">").Append(E(row)).Append(" (published)</th>");
+            foreach (var cell in cells) html.Append("<td class=\"num\">").Append(E(table.ReferenceText(cell))).Append("</td>");
+            html.Append("</tr>\n");
+        }
+        html.Append("</tbody>\n</table></div>\n<p>").Append(E(table.Note())).Append("</p>\n");
+        if (table.Missing.Count > 0)
+        {
+            html.Append("<p>Missing cells:</p>\n<ul class=\"missing\">\n");
+            foreach (var cell in table.Missing)
+                html.Append("<li>").Append(E($"{cell.Row}, {cell.Column}: {cell.MissingReason}")).Append("</li>\n");
+            html.Append("</ul>\n");
+        }
+        html.Append("</section>\n");
     }
 
     private static void MatrixTable(StringBuilder html, VariantSummary variant)
