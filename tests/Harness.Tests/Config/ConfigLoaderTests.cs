@@ -231,7 +231,7 @@ public sealed class ConfigLoaderTests : IDisposable
 
         // Then
         var line = AssertInputError(result, $"{path}:5:11: strategies[0].type: unknown type 'gem'");
-        Assert.Contains("adapters, distillation, ewc, isolation, joint, naive, rehearsal, replay", line);
+        Assert.Contains("adapters, distillation, ewc, isolation, joint, l2, naive, rehearsal, replay, si", line);
     }
 
     [Fact]
