@@ -5,6 +5,8 @@ internal sealed record TrainingConfig
 {
     /// <summary>adamw (Adam with decoupled weight decay; weight_decay 0 is plain Adam) or sgd (with momentum; weight decay as L2).</summary>
     [ConfigChoice("adamw", "sgd")] public string Optimizer { get; init; } = "adamw";
+    /// <summary>A fresh optimiser for every stage (true), or one kept through the curriculum so its moment estimates carry over.</summary>
+    public bool ResetOptimizer { get; init; } = true;
     /// <summary>SGD momentum (0 = plain SGD).</summary>
     [ConfigRange(0, 0.999)] public double Momentum { get; init; }
     /// <summary>Samples per step (new plus replayed).</summary>

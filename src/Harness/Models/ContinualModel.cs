@@ -18,6 +18,12 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
     public abstract Tensor AnswerLogits(TrainingBatch batch);
 
     /// <summary>
+    /// The logits at the loss positions over every output, without the task-head mask (distillation of earlier
+    /// tasks' heads needs them); the same as <see cref="AnswerLogits"/> for models without heads.
+    /// </summary>
+    public virtual Tensor UnmaskedLogits(TrainingBatch batch) => AnswerLogits(batch);
+
+    /// <summary>
     /// An independent model with this one's shape and current weights, on the same device (a distillation teacher).
     /// It shares no storage with this model, so training either leaves the other unchanged.
     /// </summary>

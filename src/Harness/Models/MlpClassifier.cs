@@ -54,6 +54,9 @@ internal sealed class MlpClassifier : ContinualModel
     }
 
     /// <inheritdoc />
+    public override Tensor UnmaskedLogits(TrainingBatch batch) => forward(batch.Inputs); // [B, classes]
+
+    /// <inheritdoc />
     public override MlpClassifier Copy()
     {
         using var rngState = get_rng_state(); // construction draws weights; keep later random draws unchanged

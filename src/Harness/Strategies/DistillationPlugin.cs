@@ -12,12 +12,15 @@ namespace Harness.Strategies;
 /// replayed samples alike) adds <c>weight · T² · KL(teacher_T ‖ student_T)</c> at its answer positions, with both
 /// distributions softened by the temperature T (Hinton et al. 2015, "Distilling the Knowledge in a Neural Network";
 /// T² keeps the soft term's gradients on the scale of the hard one). The teacher lives in this plugin, never in the
-/// model, so it is not part of the model's state_dict; it is released when its stage ends.
+/// model, so it is not part of the model's state_dict; it is released when its stage ends. In task-incremental
+/// learning (one head per task) the term is Li &amp; Hoiem's own: each earlier task's head distilled separately (softmax
+/// within the head) on every row, summed over those heads.
 /// </summary>
 internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IStrategyPlugin, IDisposable
 {
     private ContinualModel? _teacher;
     private int _stagesDistilled;
+    private readonly Dictionary<(int Start, int End), int> _heads = []; // task-IL head → the stage it was first trained in
 
     /// <summary>The frozen teacher of the current stage, or null (stage 1, weight 0, between stages).</summary>
     public ContinualModel? Teacher => _teacher;
@@ -37,14 +40,45 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
     }
 
     /// <inheritdoc />
+    public void OnBatch(StageContext context, TrainingBatch batch)
+    {
+        if (batch.HeadStarts is null) return;
+        // Task-incremental heads met so far: the stages after them distil each of these heads.
+        foreach (var sample in batch.Samples)
+            if (sample.Image is { HasHead: true } image) _heads.TryAdd((image.HeadStart, image.HeadEnd), context.StageIndex);
+    }
+
+    /// <inheritdoc />
     public Tensor? ExtraLoss(StageContext context, TrainingBatch batch, Tensor answerLogits)
     {
         if (_teacher is null) return null;
+        double t = config.Temperature;
+        if (batch.HeadStarts is not null) return OldHeadsKl(context, batch, t) * (config.Weight * t * t);
         Tensor teacherLogits;
         using (no_grad())
             teacherLogits = _teacher.AnswerLogits(batch); // [N, V]
-        double t = config.Temperature;
         return SoftKl(teacherLogits, answerLogits, t) * (config.Weight * t * t);
+    }
+
+    /// <summary>
+    /// Task-incremental learning (one head per task), as Li &amp; Hoiem distil: every row's outputs on each earlier
+    /// task's head, softmax within that head, summed over those heads. A row's own logits are masked to its task's head,
+    /// so the student's full outputs are computed again here.
+    /// </summary>
+    private Tensor OldHeadsKl(StageContext context, TrainingBatch batch, double temperature)
+    {
+        var old = _heads.Where(h => h.Value < context.StageIndex).Select(h => h.Key).ToList();
+        if (old.Count == 0) return zeros(1, device: batch.AnswerTargets.device).squeeze();
+        Tensor teacher;
+        using (no_grad()) teacher = _teacher!.UnmaskedLogits(batch); // [N, V]
+        var student = context.Model.UnmaskedLogits(batch); // [N, V]
+        Tensor? total = null;
+        foreach (var (start, end) in old)
+        {
+            var term = SoftKl(teacher.narrow(1, start, end - start), student.narrow(1, start, end - start), temperature);
+            total = total is null ? term : total + term;
+        }
+        return total!;
     }
 
     /// <summary>

@@ -61,7 +61,7 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         var random = StableRandom.For(experiment.Seed, "pretrain");
         var batches = new EpochBatches(samples, config.BatchSize, random, dropLast: true);
         log.Line($"pretrain: {samples.Count} passages, {config.Steps} steps of {config.BatchSize}");
-        var loop = new StepLoop(model, device, log, experiment.Training);
+        using var loop = new StepLoop(model, device, log, experiment.Training);
         loop.Run("pretrain", config.Steps, config.Lr, batches.At, (_, _) => null, _ => { });
         if (config.Cache)
         {

@@ -13,8 +13,9 @@ namespace Harness.Training;
 /// <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
 internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, TrainingConfig training,
-    Action<long, double>? lossLogged = null)
+    Action<long, double>? lossLogged = null) : IDisposable
 {
+    private (OptimizerHelper Optimizer, List<Parameter> Parameters)? _kept; // reset_optimizer: false
     /// <summary>Tokens trained on so far, for throughput.</summary>
     public long Tokens { get; private set; }
     /// <summary>Seconds spent in optimiser steps so far.</summary>
@@ -36,7 +37,21 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     {
         var parameters = model.parameters().Where(p => p.requires_grad).Concat(extraParameters ?? []).ToList();
         if (parameters.Count == 0) throw new InvalidOperationException($"{label}: nothing to train (every parameter is frozen)");
-        using var optimizer = NewOptimizer(parameters, peakLr);
+        var optimizer = Optimizer(parameters, peakLr);
+        try
+        {
+            Steps(label, totalSteps, peakLr, nextBatch, extraLoss, afterStep, beforeForward, parameters, optimizer);
+        }
+        finally
+        {
+            if (training.ResetOptimizer) optimizer.Dispose();
+        }
+    }
+
+    private void Steps(string label, int totalSteps, double peakLr, Func<int, IReadOnlyList<TrainingSample>> nextBatch,
+        Func<TrainingBatch, Tensor, Tensor?> extraLoss, Action<int> afterStep, Action<TrainingBatch>? beforeForward,
+        List<Parameter> parameters, OptimizerHelper optimizer)
+    {
         var clock = Stopwatch.StartNew();
         long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
         double secondsAtLog = Seconds;
@@ -72,6 +87,31 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta);
         }
         Seconds += clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// A fresh optimiser per stage, or with <c>reset_optimizer: false</c> the first stage's one again (its moment
+    /// estimates carry over, as in Hsu et al. 2018's code), which needs the same parameters in every stage.
+    /// </summary>
+    private OptimizerHelper Optimizer(List<Parameter> parameters, double lr)
+    {
+        if (training.ResetOptimizer) return NewOptimizer(parameters, lr);
+        if (_kept is { } kept)
+        {
+            if (!kept.Parameters.SequenceEqual(parameters, ReferenceEqualityComparer.Instance))
+                throw new InvalidOperationException("reset_optimizer: false needs the same trainable parameters in every stage (adapters add their own)");
+            return kept.Optimizer;
+        }
+        var optimizer = NewOptimizer(parameters, lr);
+        _kept = (optimizer, parameters);
+        return optimizer;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _kept?.Optimizer.Dispose();
+        _kept = null;
     }
 
     /// <summary>The configured optimiser over <paramref name="parameters"/>; its learning rate is set every step.</summary>

@@ -36,7 +36,7 @@ internal sealed class Trainer(
         var rows = new EvaluationRows(ids);
         var trained = new HashSet<int>();
         EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training");
-        var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss);
+        using var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss);
         var batchOrder = StableRandom.For(config.Seed, "batches");
         for (int s = 0; s < stages.Count; s++)
         {
