@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Harness.Config;
+using Harness.Data;
 using Harness.Training;
 
 namespace Harness.Tests.Cli;
@@ -46,6 +47,9 @@ public sealed class ShippedConfigSmokeTests : IDisposable
                 Curriculum = config.Curriculum.Select(d => d with { TrainSize = 16, TestSize = 4, HeldoutSize = Math.Min(d.HeldoutSize, 4), Epochs = null }).ToList(),
                 Training = config.Training with { BatchSize = 8, Epochs = 2, LogEvery = 100 },
                 Evaluation = config.Evaluation with { BatchSize = 32 },
+                // Image benchmarks read the committed MNIST fixture instead of the data cache, a few images per task.
+                Benchmark = config.Benchmark is null ? null
+                    : config.Benchmark with { Data = DataPaths.MnistFixture, TrainSize = 24, TestSize = 8, Tasks = Math.Min(config.Benchmark.Tasks, 3) },
             },
         };
         // When it runs
@@ -56,7 +60,8 @@ public sealed class ShippedConfigSmokeTests : IDisposable
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "metrics.json")))!;
         Assert.Equal("completed", metrics["status"]!.GetValue<string>());
         bool joint = config.Strategies.Any(s => s is JointStrategyConfig);
-        Assert.Equal(joint ? 2 : config.Curriculum.Count + 1, metrics["stages"]!.AsArray().Count);
+        int domains = config.Benchmark is null ? config.Curriculum.Count : metrics["domains"]!.AsArray().Count;
+        Assert.Equal(joint ? 2 : domains + 1, metrics["stages"]!.AsArray().Count);
         foreach (var strategy in config.Strategies.Where(s => s is not (NaiveStrategyConfig or JointStrategyConfig)))
             Assert.True(metrics["strategy_report"]![strategy.Type] is not null, $"{fileName}: no report for {strategy.Type}");
     }
