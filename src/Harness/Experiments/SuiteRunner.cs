@@ -1,3 +1,4 @@
+using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Metrics.Reports;
 using Harness.Training;
@@ -27,6 +28,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
         Directory.CreateDirectory(root);
         var failed = new List<IncompleteRun>();
         int ran = 0, skipped = 0;
+        using var images = new ImageDataCache(); // image benchmarks: data read and put on the device once for all runs
         for (int i = 0; i < plan.Count; i++)
         {
             var (variant, seed, loaded) = plan[i];
@@ -48,7 +50,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             }
             try
             {
-                new ExperimentRunner(console, interactive) { ResultsRoot = ResultsRoot, CacheDirectory = options.CacheDirectory }
+                new ExperimentRunner(console, interactive) { ResultsRoot = ResultsRoot, CacheDirectory = options.CacheDirectory, Images = images }
                     .Run(loaded, directory);
                 ran++;
             }
