@@ -34,17 +34,19 @@ internal sealed class ImageBenchmark : IDisposable
         Outputs = ScenarioOutputs.Count(benchmark.Scenario, Tasks);
         var train = new List<IReadOnlyList<TrainingSample>>();
         var scored = new List<IReadOnlyList<TrainingSample>>();
+        var validationOf = HeldBack(data.Train, benchmark.Validation, config.Seed);
+        var heldBack = Tasks.SelectMany(validationOf).ToHashSet();
         for (int t = 0; t < Tasks.Count; t++)
         {
             var task = Tasks[t];
             var trainView = View(data.TrainPixels, data.Train, task);
             var rows = RowsOf(data.Train, task);
             StableRandom.For(config.Seed, "benchmark:" + task.Id).Shuffle(rows);
-            if (rows.Count <= benchmark.Validation)
+            var validation = validationOf(task);
+            var training = rows.Where(r => !heldBack.Contains(r)).Take(benchmark.TrainSize ?? int.MaxValue).ToList();
+            if (training.Count == 0 || validation.Count < benchmark.Validation)
                 throw loaded.Positions.Error(benchmark, "validation",
-                    $"task {task.Id} has {rows.Count} training images, too few to hold back {benchmark.Validation}");
-            var validation = rows.Take(benchmark.Validation).ToList();
-            var training = rows.Skip(benchmark.Validation).Take(benchmark.TrainSize ?? int.MaxValue).ToList();
+                    $"task {task.Id} has {rows.Count} training images, too few to hold back {benchmark.Validation} and train on the rest");
             train.Add(Samples(training, data.Train, trainView, benchmark.Scenario, t));
             if (benchmark.Validation > 0)
             {
@@ -87,6 +89,24 @@ internal sealed class ImageBenchmark : IDisposable
         var view = new ImageView(pixels, set.Height, set.Width, task.Permutation, task.Angle);
         _views.Add(view);
         return view;
+    }
+
+    /// <summary>
+    /// Each task's held-back validation rows: the first <paramref name="count"/> rows of its labels in one seeded order
+    /// of the whole training set. Drawn once for all tasks, so an image held back is trained on in no task: Permuted and
+    /// Rotated MNIST show every task the same images, and a per-task draw would train one task on another's validation
+    /// images under a different view.
+    /// </summary>
+    private static Func<BenchmarkTask, List<int>> HeldBack(ImageSet set, int count, int seed)
+    {
+        if (count == 0) return _ => [];
+        var order = Enumerable.Range(0, set.Count).ToList();
+        StableRandom.For(seed, "benchmark:validation").Shuffle(order);
+        return task =>
+        {
+            var labels = task.Labels.ToHashSet();
+            return order.Where(r => labels.Contains(set.Labels[r])).Take(count).ToList();
+        };
     }
 
     private static List<int> RowsOf(ImageSet set, BenchmarkTask task)

@@ -32,6 +32,15 @@ internal static class ImageDataStore
         : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } cache ? Path.Combine(cache, "harness", "data")
         : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "harness", "data");
 
+    /// <summary>Why <paramref name="dataset"/> cannot be loaded from the cache (the command to run), or null if its files are there.</summary>
+    public static string? Missing(string dataset, string? root = null)
+    {
+        var directory = Path.Combine(root ?? DefaultRoot, dataset);
+        if (FileNames.All(name => File.Exists(Path.Combine(directory, name)))) return null;
+        var fetch = root is null ? $"./run.sh data {dataset}" : $"./run.sh data {dataset} --dir {root}";
+        return $"{dataset} data not found in {directory}: run {fetch}";
+    }
+
     /// <summary>
     /// The train and test sets of <paramref name="dataset"/> ("mnist" or "fashion-mnist") from
     /// <c>&lt;root&gt;/&lt;dataset&gt;/</c> (<paramref name="root"/> defaults to <see cref="DefaultRoot"/>).
@@ -39,12 +48,8 @@ internal static class ImageDataStore
     public static (ImageSet Train, ImageSet Test) Load(string dataset, string? root = null)
     {
         ImageDataPackage.Find(dataset);
+        if (Missing(dataset, root) is { } why) throw new HarnessInputException(why);
         var directory = Path.Combine(root ?? DefaultRoot, dataset);
-        if (FileNames.Any(name => !File.Exists(Path.Combine(directory, name))))
-        {
-            var fetch = root is null ? $"./run.sh data {dataset}" : $"./run.sh data {dataset} --dir {root}";
-            throw new HarnessInputException($"{dataset} data not found in {directory}: run {fetch}");
-        }
         return Read(directory, name => Path.Combine(directory, name));
     }
 

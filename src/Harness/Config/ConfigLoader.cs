@@ -67,7 +67,7 @@ internal static partial class ConfigLoader
             throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_', '.' or '=', not starting with '.' (it names a folder)");
         if (config.Model.DModel % config.Model.Heads != 0)
             throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
-        CheckCurriculumOrBenchmark(config, at);
+        CheckCurriculumOrBenchmark(config, at, baseDirectory, requireData);
 
         var ids = new HashSet<string>();
         foreach (var domain in config.Curriculum)
@@ -88,7 +88,7 @@ internal static partial class ConfigLoader
     }
 
     /// <summary>Text domains with the GPT, or an image benchmark with the MLP: exactly one of the two.</summary>
-    private static void CheckCurriculumOrBenchmark(ExperimentConfig config, ConfigPositions at)
+    private static void CheckCurriculumOrBenchmark(ExperimentConfig config, ConfigPositions at, string baseDirectory, bool requireData)
     {
         if (config.Benchmark is not { } benchmark)
         {
@@ -102,8 +102,12 @@ internal static partial class ConfigLoader
             throw at.Error(config, "curriculum", "give curriculum: or benchmark:, not both (the benchmark's tasks are the curriculum)");
         if (config.Model.Type != "mlp")
             throw at.Error(config.Model, "type", $"benchmark {benchmark.Name} needs model type mlp (gpt is for text curricula)");
-        if (at.Contains(config.Pretrain) && config.Pretrain.Enabled)
+        // A resolved config writes every section, so only a pretrain: that differs from the defaults is the user's.
+        if (at.Contains(config.Pretrain) && config.Pretrain.Enabled && config.Pretrain != new PretrainConfig())
             throw at.Error(config.Pretrain, "corpus", "pretraining applies to the text model; remove pretrain: for an image benchmark");
+        if (config.Strategies.FirstOrDefault(s => s is SiStrategyConfig) is { } si && config.Training.GradClip > 0)
+            throw at.Error(config.Training, "grad_clip",
+                $"si (strategies[{IndexOf(config.Strategies, si)}]) integrates the loss gradient along the path, which clipping rescales: set grad_clip: 0");
         if (config.Model.Hidden.Count == 0 || config.Model.Hidden.Any(h => h < 1))
             throw at.Error(config.Model, "hidden", "give at least one hidden layer width, each >= 1");
         if (benchmark.Name is "split_mnist" or "split_fashion_mnist" && 10 % benchmark.ClassesPerTask != 0)
@@ -117,6 +121,10 @@ internal static partial class ConfigLoader
             throw at.Error(benchmark, "angles", $"angles {string.Join(" and ", twice.Select(a => a.ToString(CultureInfo.InvariantCulture)))} both make task {twice.Key}: give angles that differ in the first 3 decimals");
         if (config.Strategies.FirstOrDefault(s => s is AdaptersStrategyConfig or IsolationStrategyConfig) is { } adapters)
             throw at.Error(adapters, "type", $"'{adapters.Type}' adapts the text model's projections; it does not apply to the mlp");
+        if (requireData && benchmark.Data is { } data && !Directory.Exists(ResolvePath(baseDirectory, data)))
+            throw at.Error(benchmark, "data", $"{ResolvePath(baseDirectory, data)} is not a folder");
+        if (requireData && benchmark.Data is null && ImageDataStore.Missing(BenchmarkTasks.Dataset(benchmark)) is { } missing)
+            throw at.Error(benchmark, "name", missing);
     }
 
     private static void CheckStrategyCombination(ExperimentConfig config, ConfigPositions at)
@@ -137,6 +145,8 @@ internal static partial class ConfigLoader
             throw at.Error(adapterStrategies[1], "type",
                 $"'{adapterStrategies[1].Type}' cannot be combined with '{adapterStrategies[0].Type}': both give each domain its own adapter and route questions");
         foreach (var strategy in adapterStrategies) CheckAdapters(config, strategy, at);
+        if (adapterStrategies.Count > 0 && !config.Training.ResetOptimizer)
+            throw at.Error(config.Training, "reset_optimizer", $"'{adapterStrategies[0].Type}' trains new adapter weights in each stage, so one optimiser cannot be kept: remove reset_optimizer: false");
         if (adapterStrategies.Count > 0 && strategies.FirstOrDefault(s => s is DistillationStrategyConfig or EwcStrategyConfig or SiStrategyConfig or L2StrategyConfig) is { } weights)
             throw at.Error(weights, "type",
                 $"'{weights.Type}' protects the model's own weights, which '{adapterStrategies[0].Type}' freezes: it would do nothing (use replay to protect adapters)");
@@ -201,6 +211,8 @@ internal static partial class ConfigLoader
                     throw at.Error(replay, "logit_weight", "needs store_logits: true (the term compares with stored logits)");
                 if (replay.RefreshLogits && !replay.StoreLogits)
                     throw at.Error(replay, "refresh_logits", "needs store_logits: true (there are no logits to refresh)");
+                if (replay.RefreshLogits && replay.Update == "stage_end")
+                    throw at.Error(replay, "refresh_logits", "update: stage_end already stores a stage's logits from its end; refresh_logits would do nothing");
             }
             if (strategy is RehearsalStrategyConfig rehearsal)
             {

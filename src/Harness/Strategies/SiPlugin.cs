@@ -17,7 +17,9 @@ namespace Harness.Strategies;
 /// <para>
 /// The step's gradient is read after the optimiser stepped (the trainer clears it only before the next backward
 /// pass); SI's own penalty gradient at the step's starting point, <c>2c·Ω·(θ_prev − θ*)</c>, is subtracted so that
-/// ω measures the task loss alone, as the paper defines it. Gradient clipping, if on, is included in g.
+/// ω measures the loss without SI's own term, as the paper defines it; loss terms of other plugins in the same list
+/// (replay's samples, EWC, distillation) are part of that loss. The config refuses SI with gradient clipping, which
+/// would rescale the gradient that ω integrates.
 /// </para>
 /// </summary>
 internal sealed class SiPlugin(SiStrategyConfig config) : IStrategyPlugin, IDisposable
@@ -59,13 +61,16 @@ internal sealed class SiPlugin(SiStrategyConfig config) : IStrategyPlugin, IDisp
         var optima = _anchor?.Optima.ToDictionary(o => o.Name, o => o.Optimum);
         foreach (var (name, parameter) in Trainable(context.Model))
         {
-            if (parameter.grad is not { } grad || !_omega.TryGetValue(name, out var omega)) continue;
+            if (!_omega.TryGetValue(name, out var omega)) continue;
             var previous = _previous[name];
-            var taskGradient = grad;
-            if (anchored is not null && optima is not null && anchored.TryGetValue(name, out var importance) && config.C != 0)
-                taskGradient = grad - importance * (previous - optima[name]) * (2 * config.C);
-            omega.sub_(taskGradient * (parameter - previous)); // ω += −g · Δθ
-            previous.copy_(parameter);
+            if (parameter.grad is { } grad)
+            {
+                var taskGradient = grad;
+                if (anchored is not null && optima is not null && anchored.TryGetValue(name, out var importance) && config.C != 0)
+                    taskGradient = grad - importance * (previous - optima[name]) * (2 * config.C);
+                omega.sub_(taskGradient * (parameter - previous)); // ω += −g · Δθ
+            }
+            previous.copy_(parameter); // always: the next Δθ is one step
         }
     }
 
@@ -78,6 +83,7 @@ internal sealed class SiPlugin(SiStrategyConfig config) : IStrategyPlugin, IDisp
             return;
         }
         using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         var increments = new Dictionary<string, Tensor>();
         double total = 0;
         foreach (var (name, parameter) in Trainable(context.Model))

@@ -1,3 +1,4 @@
+using Harness.Benchmarks;
 using Harness.Data;
 using Harness.Tests.Cli;
 
@@ -90,6 +91,30 @@ public sealed class BenchmarkConfigTests : IDisposable
         var (result, path) = Validate(benchmark: "rotated_mnist", tail: "  angles: [0, 0.0001]");
 
         AssertInputError(result, $"{path}:8:3: benchmark.angles:", "angles 0 and 0.0001 both make task rot0");
+    }
+
+    [Fact]
+    public void Validate_SiWithGradientClipping_ExitsTwoAtGradClip()
+    {
+        // Given si with the default grad_clip 1.0 (line 8 is training:)
+        var (result, path) = Validate(tail: "training: {grad_clip: 1.0}\nstrategies: [{type: si}]");
+
+        AssertInputError(result, $"{path}:8:", "si (strategies[0]) integrates the loss gradient along the path, which clipping rescales");
+    }
+
+    [Fact]
+    public void Validate_MissingCacheData_NamesTheFetchCommand()
+    {
+        // Given an empty data root
+        var root = _dir.File("empty-root");
+        Directory.CreateDirectory(root);
+
+        // Then the check names the folder and the command
+        Assert.Equal($"mnist data not found in {Path.Combine(root, "mnist")}: run ./run.sh data mnist --dir {root}", ImageDataStore.Missing("mnist", root));
+        // And once the four files are there, nothing is missing
+        Directory.CreateDirectory(Path.Combine(root, "mnist"));
+        foreach (var name in ImageDataStore.FileNames) File.WriteAllText(Path.Combine(root, "mnist", name), "");
+        Assert.Null(ImageDataStore.Missing("mnist", root));
     }
 
     [Fact]

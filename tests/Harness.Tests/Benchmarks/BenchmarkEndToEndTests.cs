@@ -88,4 +88,19 @@ public sealed class BenchmarkEndToEndTests(BenchmarkRunFixture runs) : IClassFix
         // 784 → 64 → outputs
         Assert.Contains($"model: {784 * 64 + 64 + 64 * outputs + outputs} parameters", log);
     }
+
+    [Fact]
+    public void Run_ResolvedConfig_LoadsBackEqual_SoASuiteRecognisesTheFinishedRun()
+    {
+        // Given a finished benchmark run (its config.resolved.yaml writes every section, pretrain: included)
+        var directory = runs.Run("class").Directory;
+        Metrics("class");
+
+        // When it is loaded back, as a suite does to decide whether a run is finished
+        var resolved = Harness.Config.ConfigLoader.Load(Path.Combine(directory, "config.resolved.yaml"));
+
+        // Then it loads, and writes the same YAML again
+        Assert.Equal(File.ReadAllText(Path.Combine(directory, "config.resolved.yaml")),
+            Harness.Config.ConfigWriter.ToYaml(resolved.Resolved()));
+    }
 }

@@ -100,12 +100,29 @@ public sealed class ImageBenchmarkTests : IDisposable
     }
 
     [Fact]
+    public void Prepare_PermutedValidation_HeldBackImagesAreTrainedOnInNoTask()
+    {
+        // Given Permuted MNIST (every task shows the same images under another permutation) with validation: 30
+        using var benchmark = Prepare(", tasks: 3, validation: 30", name: "permuted_mnist", scenario: "domain");
+
+        // Then every task scores the same 30 images and no task trains on any of them
+        var scored = Rows(benchmark.Scored[0]).ToHashSet();
+        Assert.Equal(30, scored.Count);
+        for (int t = 0; t < 3; t++)
+        {
+            Assert.Equal(scored, Rows(benchmark.Scored[t]).ToHashSet());
+            Assert.Empty(Rows(benchmark.Curriculum.Train[t]).Intersect(scored));
+            Assert.Equal(470, benchmark.Curriculum.Train[t].Count);
+        }
+    }
+
+    [Fact]
     public void Prepare_ValidationAsLargeAsTheTask_InputErrorAtValidation()
     {
         var error = Assert.Throws<HarnessInputException>(() => Prepare(", validation: 100"));
 
         Assert.Contains("benchmark.validation:", error.Message);
-        Assert.Contains("task 0-1 has 100 training images, too few to hold back 100", error.Message);
+        Assert.Contains("task 0-1 has 100 training images, too few to hold back 100 and train on the rest", error.Message);
     }
 
     [Fact]
@@ -137,12 +154,12 @@ public sealed class ImageBenchmarkTests : IDisposable
     }
 
     [Fact]
-    public void Prepare_MissingDataFolder_InputErrorNamingTheDataKey()
+    public void Load_MissingDataFolder_InputErrorNamingTheDataKey()
     {
+        // Given a benchmark whose data folder does not exist: refused when the config loads, before any run starts
         var missing = _dir.File("no-such-folder");
-        var loaded = Load($"name: split_mnist, scenario: class, data: \"{missing}\"");
 
-        var error = Assert.Throws<HarnessInputException>(() => ImageBenchmark.Prepare(loaded, _cache, CPU));
+        var error = Assert.Throws<HarnessInputException>(() => Load($"name: split_mnist, scenario: class, data: \"{missing}\""));
 
         // Then file:line:column of the data key, its path, and the folder
         Assert.StartsWith($"{_dir.File("bench.yaml")}:4:", error.Message);
