@@ -67,7 +67,7 @@ internal static partial class ConfigLoader
             throw at.Error(config, "name", $"'{config.Name}' must be letters, digits, '-', '_', '.' or '=', not starting with '.' (it names a folder)");
         if (config.Model.DModel % config.Model.Heads != 0)
             throw at.Error(config.Model, "heads", $"{config.Model.Heads} heads do not divide d_model {config.Model.DModel}");
-        CheckCurriculumOrBenchmark(config, at, baseDirectory, requireData);
+        CheckCurriculumOrBenchmark(config, at);
 
         var ids = new HashSet<string>();
         foreach (var domain in config.Curriculum)
@@ -83,12 +83,24 @@ internal static partial class ConfigLoader
         if (requireData && config.Pretrain.Corpus.StartsWith("text:", StringComparison.Ordinal))
             CheckFile(ResolvePath(baseDirectory, config.Pretrain.Corpus["text:".Length..]), at, config.Pretrain, "corpus");
 
+        if (config.Training.Optimizer != "sgd" && config.Training.Momentum != 0)
+            throw at.Error(config.Training, "momentum", "momentum is an sgd setting (AdamW has its own moments); set optimizer: sgd or remove it");
         CheckStrategyCombination(config, at);
         CheckReplayAndRehearsalOptions(config, at);
+        if (requireData && config.Benchmark is { } benchmark) CheckBenchmarkData(benchmark, at, baseDirectory);
+    }
+
+    /// <summary>The benchmark's images are there: its data folder, or the cache that ./run.sh data fills.</summary>
+    private static void CheckBenchmarkData(BenchmarkConfig benchmark, ConfigPositions at, string baseDirectory)
+    {
+        if (benchmark.Data is { } data && !Directory.Exists(ResolvePath(baseDirectory, data)))
+            throw at.Error(benchmark, "data", $"{ResolvePath(baseDirectory, data)} is not a folder");
+        if (benchmark.Data is null && ImageDataStore.Missing(BenchmarkTasks.Dataset(benchmark)) is { } missing)
+            throw at.Error(benchmark, "name", missing);
     }
 
     /// <summary>Text domains with the GPT, or an image benchmark with the MLP: exactly one of the two.</summary>
-    private static void CheckCurriculumOrBenchmark(ExperimentConfig config, ConfigPositions at, string baseDirectory, bool requireData)
+    private static void CheckCurriculumOrBenchmark(ExperimentConfig config, ConfigPositions at)
     {
         if (config.Benchmark is not { } benchmark)
         {
@@ -117,14 +129,18 @@ internal static partial class ConfigLoader
         if (benchmark.Name != "rotated_mnist" && benchmark.Angles.Count > 0)
             throw at.Error(benchmark, "angles", $"only rotated_mnist uses angles (this is {benchmark.Name})");
         // Task ids show the angle to 3 decimals, so angles that print alike would name two tasks alike.
+        if (benchmark.Name != "permuted_mnist" && at.Contains(benchmark, "tasks"))
+            throw at.Error(benchmark, "tasks", $"only permuted_mnist takes a task count (this is {benchmark.Name})");
+        if (benchmark.Name is not ("split_mnist" or "split_fashion_mnist") && at.Contains(benchmark, "classes_per_task"))
+            throw at.Error(benchmark, "classes_per_task", $"only the split benchmarks group classes into tasks (this is {benchmark.Name})");
+        if (benchmark.Validation > 0 && benchmark.TestSize is not null)
+            throw at.Error(benchmark, "test_size", "with validation: the held-back images are scored, not the test set; remove test_size");
+        if (benchmark.Scenario == "domain" && benchmark.Name is "split_mnist" or "split_fashion_mnist" && benchmark.ClassesPerTask == 1)
+            throw at.Error(benchmark, "classes_per_task", "one class per task in the domain scenario leaves a single output, right by construction");
         if (benchmark.Angles.GroupBy(BenchmarkTasks.RotationId).FirstOrDefault(g => g.Count() > 1) is { } twice)
             throw at.Error(benchmark, "angles", $"angles {string.Join(" and ", twice.Select(a => a.ToString(CultureInfo.InvariantCulture)))} both make task {twice.Key}: give angles that differ in the first 3 decimals");
         if (config.Strategies.FirstOrDefault(s => s is AdaptersStrategyConfig or IsolationStrategyConfig) is { } adapters)
             throw at.Error(adapters, "type", $"'{adapters.Type}' adapts the text model's projections; it does not apply to the mlp");
-        if (requireData && benchmark.Data is { } data && !Directory.Exists(ResolvePath(baseDirectory, data)))
-            throw at.Error(benchmark, "data", $"{ResolvePath(baseDirectory, data)} is not a folder");
-        if (requireData && benchmark.Data is null && ImageDataStore.Missing(BenchmarkTasks.Dataset(benchmark)) is { } missing)
-            throw at.Error(benchmark, "name", missing);
     }
 
     private static void CheckStrategyCombination(ExperimentConfig config, ConfigPositions at)

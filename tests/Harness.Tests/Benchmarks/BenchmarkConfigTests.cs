@@ -118,6 +118,22 @@ public sealed class BenchmarkConfigTests : IDisposable
     }
 
     [Fact]
+    public void Validate_TasksOnSplit_ExitsTwoAtTasks()
+    {
+        var (result, path) = Validate(tail: "  tasks: 3");
+
+        AssertInputError(result, $"{path}:8:3: benchmark.tasks:", "only permuted_mnist takes a task count (this is split_mnist)");
+    }
+
+    [Fact]
+    public void Validate_MomentumWithAdamw_ExitsTwoAtMomentum()
+    {
+        var (result, path) = Validate(tail: "training: {momentum: 0.9}");
+
+        AssertInputError(result, $"{path}:8:", "momentum is an sgd setting");
+    }
+
+    [Fact]
     public void Validate_ThreeClassesPerTask_ExitsTwoAtClassesPerTask()
     {
         var (result, path) = Validate(tail: "  classes_per_task: 3");
