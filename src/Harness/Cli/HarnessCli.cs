@@ -1,7 +1,9 @@
 using System.Globalization;
+using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Metrics;
 using Harness.Training;
+using TorchSharp;
 
 namespace Harness.Cli;
 
@@ -69,9 +71,20 @@ internal static class HarnessCli
     private static int Validate(string path, TextWriter stdout)
     {
         var loaded = ConfigLoader.Load(path);
+        var strategies = string.Join(", ", loaded.Config.Strategies.Select(s => s.Type));
+        if (loaded.Config.Benchmark is { } spec)
+        {
+            // The images are read (on the CPU) so that a broken data file fails here, not in the first run.
+            using var images = new ImageDataCache();
+            using var benchmark = ImageBenchmark.Prepare(loaded, images, torch.CPU);
+            stdout.WriteLine($"{path}: ok: {spec.Name}, {spec.Scenario}-incremental, {benchmark.Outputs} outputs: " +
+                             string.Join(" -> ", benchmark.Tasks.Select((t, i) => $"{t.Id} ({benchmark.Curriculum.Train[i].Count} train/{benchmark.Scored[i].Count} scored)")) +
+                             $"; strategies {strategies}");
+            return 0;
+        }
         var prepared = PreparedRun.Prepare(loaded);
         stdout.WriteLine($"{path}: ok: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train/{d.Test.Count} test/{d.Heldout.Count} held-out)"))}; " +
-                         $"strategies {string.Join(", ", loaded.Config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}");
+                         $"strategies {strategies}; vocabulary {prepared.Tokenizer.VocabSize}");
         return 0;
     }
 

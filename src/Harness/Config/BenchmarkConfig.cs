@@ -8,14 +8,19 @@ namespace Harness.Config;
 /// </summary>
 internal sealed record BenchmarkConfig
 {
+    /// <summary>classes_per_task when not given.</summary>
+    public const int DefaultClassesPerTask = 2;
+    /// <summary>tasks when not given.</summary>
+    public const int DefaultTasks = 10;
+
     /// <summary>split_mnist | split_fashion_mnist (classes in groups) | permuted_mnist (pixel permutations) | rotated_mnist (angles).</summary>
     [ConfigChoice("split_mnist", "split_fashion_mnist", "permuted_mnist", "rotated_mnist")] public required string Name { get; init; }
     /// <summary>task | domain | class incremental learning.</summary>
     [ConfigChoice("task", "domain", "class")] public required string Scenario { get; init; }
     /// <summary>Split benchmarks: classes per task, in label order (2 gives 0/1, 2/3, 4/5, 6/7, 8/9).</summary>
-    [ConfigRange(1, 10)] public int ClassesPerTask { get; init; } = 2;
+    [ConfigRange(1, 10)] public int ClassesPerTask { get; init; } = DefaultClassesPerTask;
     /// <summary>Permuted MNIST: number of tasks, each a fixed pixel permutation drawn from the seed.</summary>
-    [ConfigRange(1, 1000)] public int Tasks { get; init; } = 10;
+    [ConfigRange(1, 1000)] public int Tasks { get; init; } = DefaultTasks;
     /// <summary>Rotated MNIST: one task per angle, in degrees.</summary>
     public IReadOnlyList<double> Angles { get; init; } = [];
     /// <summary>Training images per task (a seeded subset); empty = all.</summary>

@@ -20,9 +20,6 @@ internal sealed class ConfigPositions(string file)
     /// <summary>Whether <paramref name="owner"/> was read from the file (not a default).</summary>
     public bool Contains(object owner) => _table.TryGetValue(owner, out _);
 
-    /// <summary>Whether <paramref name="owner"/>'s <paramref name="key"/> was written in the file (not a default).</summary>
-    public bool Contains(object owner, string key) => _table.TryGetValue(owner, out var keys) && keys.ContainsKey(key);
-
     /// <summary>An input error located at <paramref name="key"/> of <paramref name="owner"/> (or at the owner itself).</summary>
     public HarnessInputException Error(object owner, string key, string message)
     {
