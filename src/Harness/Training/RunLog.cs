@@ -29,10 +29,10 @@ internal sealed class RunLog(TextWriter console, bool interactive) : IDisposable
     /// <summary>
     /// A training-step report: on a terminal a live progress bar (and the line in the log file), otherwise a plain line.
     /// </summary>
-    public void Step(string label, int step, int total, double loss, double lr, double tokensPerSecond, TimeSpan eta)
+    public void Step(string label, int step, int total, double loss, double lr, double tokensPerSecond, TimeSpan eta, string unit = "tok")
     {
         var line = string.Create(CultureInfo.InvariantCulture,
-            $"{label} step {step}/{total}: loss {loss:F4}, lr {lr:G3}, {tokensPerSecond / 1000:F1}k tok/s");
+            $"{label} step {step}/{total}: loss {loss:F4}, lr {lr:G3}, {tokensPerSecond / 1000:F1}k {unit}/s");
         if (!interactive)
         {
             Line(line);

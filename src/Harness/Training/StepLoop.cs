@@ -84,7 +84,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             LossCurve.Add((_globalStep, lossValue));
             lossLogged?.Invoke(_globalStep, lossValue);
             var eta = TimeSpan.FromSeconds(elapsed / (step + 1) * (totalSteps - step - 1));
-            log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta);
+            log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta, batch.Samples[0].Image is null ? "tok" : "img");
         }
         Seconds += clock.Elapsed.TotalSeconds;
     }
