@@ -1,4 +1,5 @@
 using Harness.Training;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Models;
@@ -28,4 +29,20 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
     /// It shares no storage with this model, so training either leaves the other unchanged.
     /// </summary>
     public abstract ContinualModel Copy();
+
+    /// <summary>
+    /// Finishes <see cref="Copy"/>: <paramref name="fresh"/>, a new model of this shape, is moved to this model's device
+    /// and given its weights. Its construction drew initial weights from the generator; that state is restored, so
+    /// taking a copy shifts no later random draw.
+    /// </summary>
+    protected T CopyInto<T>(Func<T> fresh) where T : ContinualModel
+    {
+        using var rngState = get_rng_state();
+        var copy = fresh();
+        set_rng_state(rngState);
+        copy.to(parameters().First().device);
+        using var noGrad = no_grad();
+        copy.load_state_dict(state_dict());
+        return copy;
+    }
 }

@@ -100,15 +100,5 @@ internal sealed class GptModel : ContinualModel
     public override Tensor AnswerLogits(TrainingBatch batch) => Head(batch.AtAnswers(Hidden(batch.Inputs))); // [N, V]
 
     /// <inheritdoc />
-    public override GptModel Copy()
-    {
-        // Construction draws initial weights; restoring the generator keeps a copy from shifting later random draws.
-        using var rngState = get_rng_state();
-        var copy = new GptModel(_config, _vocabSize);
-        set_rng_state(rngState);
-        copy.to(parameters().First().device);
-        using var noGrad = no_grad();
-        copy.load_state_dict(state_dict());
-        return copy;
-    }
+    public override GptModel Copy() => CopyInto(() => new GptModel(_config, _vocabSize));
 }

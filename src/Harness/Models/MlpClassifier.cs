@@ -57,14 +57,5 @@ internal sealed class MlpClassifier : ContinualModel
     public override Tensor UnmaskedLogits(TrainingBatch batch) => forward(batch.Inputs); // [B, classes]
 
     /// <inheritdoc />
-    public override MlpClassifier Copy()
-    {
-        using var rngState = get_rng_state(); // construction draws weights; keep later random draws unchanged
-        var copy = new MlpClassifier(_inputSize, _hidden, _classes);
-        set_rng_state(rngState);
-        copy.to(parameters().First().device);
-        using var noGrad = no_grad();
-        copy.load_state_dict(state_dict());
-        return copy;
-    }
+    public override MlpClassifier Copy() => CopyInto(() => new MlpClassifier(_inputSize, _hidden, _classes));
 }
