@@ -21,13 +21,7 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     /// <summary>Exit 2 and exactly one stderr line, starting with <paramref name="expectedStart"/> after "error: ".</summary>
-    private static string AssertInputError(CliResult result, string expectedStart)
-    {
-        Assert.True(result.ExitCode == 2, result.ToString());
-        var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("error: " + expectedStart, line);
-        return line;
-    }
+    private static string AssertInputError(CliResult result, string expectedStart) => result.InputErrorLine(expectedStart);
 
     [Fact]
     public void Validate_UnknownTopLevelKey_ExitsTwoAtKeyPosition()

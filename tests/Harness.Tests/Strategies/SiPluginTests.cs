@@ -28,6 +28,16 @@ public sealed class SiPluginTests
         }
     }
 
+    /// <summary>Stage 1: 3 steps from θ toward 0, ended; returns Ω and θ* as the later stage sees them.</summary>
+    private static (double[] Importance, double[] Optimum) FinishFirstStage(SiPlugin plugin, QuadraticToyModel model)
+    {
+        var first = Stage(0, model);
+        plugin.OnStageStart(first);
+        Descend(plugin, first, model, [0f, 0f], 3);
+        plugin.OnStageEnd(first);
+        return (plugin.Importance["theta"].data<float>().ToArray().Select(v => (double)v).ToArray(), model.Values);
+    }
+
     [Fact]
     public void PathIntegral_OnAToyQuadratic_IsTheSumOfLrTimesSquaredGradients()
     {
@@ -78,12 +88,7 @@ public sealed class SiPluginTests
         // Given a finished first stage (Ω, θ* known) and c = 0.5
         using var model = new QuadraticToyModel([1f, -2f]);
         using var plugin = new SiPlugin(new SiStrategyConfig { C = 0.5, Xi = Xi });
-        var first = Stage(0, model);
-        plugin.OnStageStart(first);
-        Descend(plugin, first, model, [0f, 0f], 3);
-        plugin.OnStageEnd(first);
-        var omegaStar = plugin.Importance["theta"].data<float>().ToArray().Select(v => (double)v).ToArray();
-        var optimum = model.Values;
+        var (omegaStar, optimum) = FinishFirstStage(plugin, model);
 
         // When the second stage pulls θ toward (3, 3) for one step
         var second = Stage(1, model);
@@ -110,12 +115,7 @@ public sealed class SiPluginTests
         // Given a second stage whose steps start away from θ*, so the penalty has a gradient
         using var model = new QuadraticToyModel([1f, -2f]);
         using var plugin = new SiPlugin(new SiStrategyConfig { C = 0.5, Xi = Xi });
-        var first = Stage(0, model);
-        plugin.OnStageStart(first);
-        Descend(plugin, first, model, [0f, 0f], 3);
-        plugin.OnStageEnd(first);
-        var omegaStar = plugin.Importance["theta"].data<float>().ToArray().Select(v => (double)v).ToArray();
-        var optimum = model.Values;
+        var (omegaStar, optimum) = FinishFirstStage(plugin, model);
         var second = Stage(1, model);
         plugin.OnStageStart(second);
 
