@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds Harness (Release, incremental, quiet) and runs it:
-#   ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
+#   ./run.sh CONFIG [--out DIR | --resume RUN_DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
 #   ./run.sh validate CONFIG
 #   ./run.sh metrics ACCURACY_MATRIX.csv
 #   ./run.sh answer --run RUN_DIR [--domain ID] "QUESTION"
@@ -34,12 +34,14 @@ if [ "${1:-}" = "test" ]; then
 fi
 
 build_log=$(mktemp)
-trap 'rm -f "$build_log"' EXIT
 # shellcheck disable=SC2086
 if ! dotnet build "$root/src/Harness/Harness.csproj" -c Release --nologo -v quiet -clp:NoSummary ${HARNESS_BUILD_ARGS:-} >"$build_log" 2>&1; then
   cat "$build_log" >&2
+  rm -f "$build_log"
   echo "error: build failed" >&2
   exit 1
 fi
+rm -f "$build_log"
 export HARNESS_RESULTS="${HARNESS_RESULTS:-$root/results}"
-dotnet "$root/src/Harness/bin/Release/net10.0/linux-x64/Harness.dll" "$@"
+# exec: Harness itself receives SIGINT/SIGTERM sent to this script (it stops after the current step, exit 130/143).
+exec dotnet "$root/src/Harness/bin/Release/net10.0/linux-x64/Harness.dll" "$@"

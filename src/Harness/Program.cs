@@ -3,4 +3,5 @@ using Harness.Training;
 
 // Before any tensor exists: libtorch's worker threads inherit the setting from this thread (see DenormalFlush).
 DenormalFlush.Enable();
-return HarnessCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected);
+using var stop = StopSignal.Listen(); // SIGINT/SIGTERM: finish the step, write what is done, exit 130/143
+return HarnessCli.Run(args, Console.Out, Console.Error, interactive: !Console.IsOutputRedirected, stop);

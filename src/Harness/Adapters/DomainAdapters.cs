@@ -4,6 +4,7 @@ using Harness.Config;
 using Harness.Data;
 using Harness.Metrics.IO;
 using Harness.Models;
+using Harness.Strategies;
 using Harness.Tokenizers;
 using Harness.Training;
 using static TorchSharp.torch;
@@ -130,6 +131,37 @@ internal sealed class DomainAdapters(
         for (int d = 0; d < curriculum.Count; d++)
             if (centroids[curriculum[d].Id] is JsonArray vector)
                 router.SetCentroid(d, vector.Select(v => v!.GetValue<float>()).ToArray());
+    }
+
+    /// <summary>Every adapter's weights and the learned router's centroids, for a checkpoint.</summary>
+    public void SaveState(PluginState state)
+    {
+        var domains = _adapters.Keys.Order().ToList();
+        foreach (int d in domains) _adapters[d].SaveState(state, $"adapter{d}");
+        state.Values["adapters"] = new JsonArray(domains.Select(d => (JsonNode?)d).ToArray());
+        if (_router is CentroidRouter centroids)
+            foreach (var (d, centroid) in centroids.Centroids) state.PutFloats($"centroid{d}", centroid);
+    }
+
+    /// <summary>
+    /// Restores what <see cref="SaveState"/> stored: binds to <paramref name="model"/> (if any adapter was trained) and
+    /// rebuilds each adapter, frozen, as its stage left it.
+    /// </summary>
+    public void LoadState(PluginState state, GptModel model, Device device)
+    {
+        var domains = state.Value("adapters").AsArray().Select(d => d!.GetValue<int>()).ToList();
+        if (domains.Count == 0) return; // no stage trained yet: the first stage binds
+        Bind(model, device);
+        foreach (int d in domains)
+        {
+            var adapter = NewAdapter(d);
+            adapter.LoadState(state, $"adapter{d}", device);
+            adapter.SetTrainable(false);
+            _adapters[d] = adapter;
+        }
+        if (_router is CentroidRouter centroids)
+            foreach (int d in domains)
+                if (state.Names($"centroid{d}").Count > 0) centroids.SetCentroid(d, state.Floats($"centroid{d}"));
     }
 
     /// <summary>A fresh adapter for domain <paramref name="domain"/>, shaped by this strategy's settings.</summary>

@@ -1,4 +1,5 @@
 using Harness.Models;
+using Harness.Strategies;
 using static TorchSharp.torch;
 
 namespace Harness.Adapters;
@@ -81,6 +82,23 @@ internal sealed class LoraAdapter : IDisposable
             if (!stored.shape.SequenceEqual(tensor.shape))
                 throw new Config.HarnessInputException(
                     $"{source}: tensor {name} has shape [{string.Join(", ", stored.shape)}], expected [{string.Join(", ", tensor.shape)}]");
+            tensor.copy_(stored);
+        }
+    }
+
+    /// <summary>Puts the adapter's weights into a checkpoint under <paramref name="prefix"/>.</summary>
+    public void SaveState(PluginState state, string prefix)
+    {
+        foreach (var (name, tensor) in NamedTensors()) state.Put($"{prefix}.{name}", tensor);
+    }
+
+    /// <summary>Overwrites the adapter's weights with what <see cref="SaveState"/> stored under <paramref name="prefix"/>.</summary>
+    public void LoadState(PluginState state, string prefix, Device device)
+    {
+        using var noGrad = no_grad();
+        foreach (var (name, tensor) in NamedTensors())
+        {
+            using var stored = state.Take($"{prefix}.{name}", device);
             tensor.copy_(stored);
         }
     }

@@ -25,11 +25,15 @@ internal sealed class ImageBenchmark : IDisposable
     /// <summary>Pixels per image (the classifier's input size).</summary>
     public int Features { get; }
 
+    /// <summary>Bytes of the train and test pixels as float tensors on the device (for the memory estimate).</summary>
+    public long DataBytes { get; }
+
     private ImageBenchmark(LoadedConfig loaded, ImageTensors data)
     {
         var config = loaded.Config;
         var benchmark = config.Benchmark!;
         Features = data.Train.Height * data.Train.Width;
+        DataBytes = ((long)data.Train.Count + data.Test.Count) * Features * sizeof(float);
         Tasks = BenchmarkTasks.For(benchmark, config.Seed, Features);
         Outputs = ScenarioOutputs.Count(benchmark.Scenario, Tasks);
         var train = new List<IReadOnlyList<TrainingSample>>();

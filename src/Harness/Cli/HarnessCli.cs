@@ -8,14 +8,14 @@ using TorchSharp;
 namespace Harness.Cli;
 
 /// <summary>
-/// The command line: <c>CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 1 anything else.
+/// The command line: <c>CONFIG [--out DIR | --resume RUN_DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 130/143 stopped by SIGINT/SIGTERM, 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
     /// <summary>Usage text shown by --help.</summary>
     public const string Usage = """
-        usage: ./run.sh CONFIG [--out DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
+        usage: ./run.sh CONFIG [--out DIR | --resume RUN_DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]
                ./run.sh validate CONFIG
                ./run.sh metrics ACCURACY_MATRIX.csv
                ./run.sh answer --run RUN_DIR [--domain ID] [--device D] "QUESTION"
@@ -24,14 +24,18 @@ internal static class HarnessCli
                ./run.sh compare DIR... [--out DIR]
                ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]
                ./run.sh test
-        exit codes: 0 success, 2 bad input (config, data, command line), 1 anything else
+        exit codes: 0 success, 2 bad input (config, data, command line), 130/143 stopped by SIGINT/SIGTERM
+                    (the run's metrics.json says interrupted; --resume continues it), 1 anything else
                     (suite: 1 also when a run failed or the baseline gate found a regression)
         """;
 
     private const string SeeHelp = "see ./run.sh --help";
 
-    /// <summary>Runs the command in <paramref name="args"/>; returns the process exit code.</summary>
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false)
+    /// <summary>
+    /// Runs the command in <paramref name="args"/>; returns the process exit code. <paramref name="stop"/> (SIGINT,
+    /// SIGTERM) stops a run or suite after its current step.
+    /// </summary>
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, bool interactive = false, StopSignal? stop = null)
     {
         try
         {
@@ -42,12 +46,23 @@ internal static class HarnessCli
                 ["metrics", var csv] => Metrics(csv, stdout),
                 ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file ({SeeHelp})"),
                 ["answer", .. var rest] => AnswerCommand.Run(rest, stdout),
-                ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive),
+                ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive, stop),
                 ["compare", .. var rest] => CompareCommand.Run(rest, stdout),
                 ["data", .. var rest] => DataCommand.Run(rest, stdout),
-                ["run", .. var rest] => Train(rest, stdout, interactive),
-                _ => Train(args, stdout, interactive),
+                ["run", .. var rest] => Train(rest, stdout, interactive, stop),
+                _ => Train(args, stdout, interactive, stop),
             };
+        }
+        catch (RunInterruptedException e)
+        {
+            stderr.WriteLine($"interrupted: {e.Message}");
+            return e.ExitCode;
+        }
+        catch (NonFiniteLossException e)
+        {
+            // A numerical failure of the run, not a bug: the message says where; no stack trace.
+            stderr.WriteLine($"error: {e.Message}");
+            return 1;
         }
         catch (Exception e) when (e is HarnessInputException or MetricsInputException)
         {
@@ -105,9 +120,9 @@ internal static class HarnessCli
         return 0;
     }
 
-    private static int Train(string[] args, TextWriter stdout, bool interactive)
+    private static int Train(string[] args, TextWriter stdout, bool interactive, StopSignal? stop)
     {
-        var line = CommandLine.Parse("", args, ["--out", "--seed", "--device", "--cache-dir"]);
+        var line = CommandLine.Parse("", args, ["--out", "--resume", "--seed", "--device", "--cache-dir"]);
         var config = line.Positionals.FirstOrDefault();
         // A mistyped command ("valdiate x.yaml") would otherwise read as two configs.
         if (config is not null && !File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
@@ -115,8 +130,12 @@ internal static class HarnessCli
         if (line.Positionals.Count > 1)
             throw new HarnessInputException($"more than one config given ({string.Join(", ", line.Positionals)}; {SeeHelp})");
         if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");
+        if (line.Value("--resume") is not null && line.Value("--out") is not null)
+            throw new HarnessInputException($"--resume continues a run in its own folder; it takes no --out ({SeeHelp})");
         var loaded = ConfigLoader.Load(config).WithOverrides(line.Integer("--seed"), line.Device());
-        new ExperimentRunner(stdout, interactive) { CacheDirectory = line.Value("--cache-dir") }.Run(loaded, line.Value("--out"));
+        var runner = new ExperimentRunner(stdout, interactive) { CacheDirectory = line.Value("--cache-dir"), Stop = stop };
+        if (line.Value("--resume") is { } runDirectory) runner.Resume(loaded, runDirectory);
+        else runner.Run(loaded, line.Value("--out"));
         return 0;
     }
 }

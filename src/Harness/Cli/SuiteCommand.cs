@@ -4,6 +4,7 @@ using Harness.Config;
 using Harness.Experiments;
 using Harness.Metrics.IO;
 using Harness.Metrics.Reports;
+using Harness.Training;
 
 namespace Harness.Cli;
 
@@ -16,7 +17,7 @@ namespace Harness.Cli;
 internal static class SuiteCommand
 {
     /// <summary>Parses <paramref name="args"/> (everything after <c>suite</c>) and runs the suite.</summary>
-    public static int Run(string[] args, TextWriter stdout, bool interactive)
+    public static int Run(string[] args, TextWriter stdout, bool interactive, StopSignal? stop = null)
     {
         var line = CommandLine.Parse("suite", args,
             ["--only*", "--seeds", "--seed*", "--out", "--device", "--cache-dir", "--baseline"], ["--update-baseline"]);
@@ -41,7 +42,7 @@ internal static class SuiteCommand
             Device = line.Device(),
             CacheDirectory = line.Value("--cache-dir"),
         };
-        var outcome = new SuiteRunner(stdout, interactive).Run(suite, options);
+        var outcome = new SuiteRunner(stdout, interactive) { Stop = stop }.Run(suite, options);
         int exit = outcome.Failed.Count == 0 ? 0 : 1;
         foreach (var failed in outcome.Failed) stdout.WriteLine($"FAILED: {failed.Variant} seed {failed.Seed}: {failed.Reason} ({failed.Directory})");
 

@@ -25,6 +25,13 @@ internal sealed record TrainingConfig
     [ConfigRange(0, 1)] public double MinLrRatio { get; init; } = 0.1;
     /// <summary>Global gradient-norm clip; 0 = off.</summary>
     [ConfigRange(0, 1e6)] public double GradClip { get; init; } = 1.0;
+    /// <summary>
+    /// A non-finite loss: stop (the run fails with the stage, step and domain named; the stages before it stay in the
+    /// checkpoint) or skip_batch (that batch takes no step; skipped batches are counted in metrics.json).
+    /// </summary>
+    [ConfigChoice("stop", "skip_batch")] public string OnNonfinite { get; init; } = "stop";
+    /// <summary>Refuse a run whose estimated memory (weights, optimiser, teacher, regulariser anchors, buffer) is above this many MiB; 0 = 80% of this machine's memory.</summary>
+    [ConfigRange(0, 1e9)] public double MaxMemoryMb { get; init; }
     /// <summary>Steps between log lines (the loss is read from the device only then).</summary>
     [ConfigRange(1, 1_000_000)] public int LogEvery { get; init; } = 25;
 }

@@ -8,6 +8,13 @@ internal sealed class StableRandom(ulong seed)
 {
     private ulong _state = seed;
 
+    /// <summary>The generator's whole state: a checkpoint stores it, and setting it back resumes the same sequence.</summary>
+    public ulong State
+    {
+        get => _state;
+        set => _state = value;
+    }
+
     /// <summary>A generator whose seed mixes a run seed with a stable label (e.g. a domain id).</summary>
     public static StableRandom For(int seed, string label)
     {

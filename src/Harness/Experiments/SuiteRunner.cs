@@ -8,13 +8,17 @@ namespace Harness.Experiments;
 /// <summary>
 /// Runs every (variant, seed) of a suite into <c>&lt;suite folder&gt;/&lt;variant&gt;/s&lt;seed&gt;/</c>, one after the
 /// other in this process, then writes the suite report. A run whose folder already holds a completed run of the same
-/// resolved config is skipped, so an interrupted suite resumes where it stopped; a run whose config changed since, or
-/// that never finished, is run again. One failing run does not stop the others.
+/// resolved config is skipped, and an unfinished one with a checkpoint is resumed from it, so an interrupted suite
+/// continues where it stopped; a run whose config changed since is run again, and one another process is running is
+/// left alone. One failing run does not stop the others; a signal stops the suite.
 /// </summary>
 internal sealed class SuiteRunner(TextWriter console, bool interactive)
 {
     /// <summary>Where runs go when the suite has no --out: results/&lt;suite name&gt;.</summary>
     public string ResultsRoot { get; init; } = RunDirectory.DefaultResultsRoot;
+
+    /// <summary>SIGINT/SIGTERM: the current run stops as <c>interrupted</c> and the suite stops with it.</summary>
+    public StopSignal? Stop { get; init; }
 
     /// <summary>Runs the selected part of <paramref name="suite"/>; returns the suite folder and what happened.</summary>
     public SuiteOutcome Run(SuiteDefinition suite, SuiteOptions options)
@@ -34,12 +38,20 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             var (variant, seed, loaded) = plan[i];
             var directory = RunFolder(root, variant.Label, seed);
             var header = $"suite {suite.Name}: run {i + 1}/{plan.Count} {variant.Label} seed {seed}";
-            switch (Status(directory, loaded))
+            var state = Status(directory, loaded);
+            switch (state)
             {
                 case RunFolderState.Finished:
                     console.WriteLine($"{header}: already finished in {directory}, skipped");
                     skipped++;
                     continue;
+                case RunFolderState.Busy:
+                    console.WriteLine($"{header}: another process is running it in {directory}; left alone");
+                    failed.Add(new IncompleteRun(variant.Label, seed, directory, "running in another process"));
+                    continue;
+                case RunFolderState.Resumable:
+                    console.WriteLine($"{header}: unfinished, resuming from its checkpoint");
+                    break;
                 case RunFolderState.Stale stale:
                     console.WriteLine($"{header}: {stale.Reason}; running it again");
                     ClearRunFolder(directory);
@@ -50,11 +62,12 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             }
             try
             {
-                new ExperimentRunner(console, interactive) { ResultsRoot = ResultsRoot, CacheDirectory = options.CacheDirectory, Images = images }
-                    .Run(loaded, directory);
+                var runner = new ExperimentRunner(console, interactive) { ResultsRoot = ResultsRoot, CacheDirectory = options.CacheDirectory, Images = images, Stop = Stop };
+                if (state is RunFolderState.Resumable) runner.Resume(loaded, directory);
+                else runner.Run(loaded, directory);
                 ran++;
             }
-            catch (Exception e) when (e is not OutOfMemoryException)
+            catch (Exception e) when (e is not OutOfMemoryException and not RunInterruptedException)
             {
                 // A run that fails (bad data found late, a numerical blow-up) must not cost the rest of the suite.
                 console.WriteLine($"{header}: FAILED: {e.Message}");
@@ -89,6 +102,8 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 string? reason = state switch
                 {
                     RunFolderState.Empty => "not run",
+                    RunFolderState.Resumable => "not finished (resumable: run the suite again)",
+                    RunFolderState.Busy => "running in another process",
                     RunFolderState.Stale stale => stale.Reason,
                     _ => null,
                 };
@@ -134,18 +149,28 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     internal static RunFolderState Status(string directory, LoadedConfig loaded)
     {
         if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return new RunFolderState.Empty();
-        if (!RunRecord.IsCompleted(directory)) return new RunFolderState.Stale("an earlier attempt did not finish");
-        var resolved = Path.Combine(directory, "config.resolved.yaml");
+        if (RunFolderLock.IsHeld(directory)) return new RunFolderState.Busy();
+        if (!RunRecord.IsCompleted(directory))
+            return File.Exists(RunCheckpoint.PathIn(directory)) && SameConfig(directory, loaded)
+                ? new RunFolderState.Resumable()
+                : new RunFolderState.Stale("an earlier attempt did not finish");
+        return SameConfig(directory, loaded)
+            ? new RunFolderState.Finished()
+            : new RunFolderState.Stale("its config changed since it finished");
+    }
+
+    /// <summary>Whether the run in <paramref name="directory"/> was made with exactly <paramref name="loaded"/>'s config.</summary>
+    private static bool SameConfig(string directory, LoadedConfig loaded)
+    {
         try
         {
-            var stored = ConfigLoader.Load(resolved, requireData: false).Config;
-            if (Comparable(stored) == Comparable(loaded.Resolved())) return new RunFolderState.Finished();
+            var stored = ConfigLoader.Load(Path.Combine(directory, "config.resolved.yaml"), requireData: false).Config;
+            return Comparable(stored) == Comparable(loaded.Resolved());
         }
         catch (HarnessInputException)
         {
-            // An unreadable resolved config cannot prove the run is this config's: redo it.
+            return false; // an unreadable resolved config cannot prove the run is this config's: redo it
         }
-        return new RunFolderState.Stale("its config changed since it finished");
     }
 
     private static string Comparable(ExperimentConfig config) => ConfigWriter.ToYaml(config with { Device = "auto" });

@@ -12,6 +12,8 @@ internal static class ModelFile
         try
         {
             module.save(temporary);
+            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite))
+                written.Flush(flushToDisk: true); // on disk before the rename publishes it
             File.Move(temporary, path, overwrite: true);
         }
         finally

@@ -63,6 +63,13 @@ internal sealed class AdaptersPlugin(AdaptersStrategyConfig config, ExperimentCo
     }
 
     /// <inheritdoc />
+    public void SaveState(PluginState state) => _adapters.SaveState(state);
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context) =>
+        _adapters.LoadState(state, TextModel.Of(context.Model), context.Device);
+
+    /// <inheritdoc />
     public void Report(JsonObject report) => report["adapters"] = _adapters.Report();
 
     /// <inheritdoc />

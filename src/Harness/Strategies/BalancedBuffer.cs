@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Harness.Data;
 
 namespace Harness.Strategies;
@@ -67,6 +68,40 @@ internal sealed class BalancedBuffer(int capacity, StableRandom random) : IRepla
         if (slot >= own.Count) return false;
         own[(int)slot] = entry;
         return true;
+    }
+
+    /// <inheritdoc />
+    public void Save(PluginState state)
+    {
+        ReplayEntries.Put(state, "buffer", Items); // domain after domain, in arrival order
+        state.Values["buffer_domains"] = new JsonArray(_domains.Select(d => (JsonNode?)d).ToArray());
+        state.Values["buffer_counts"] = new JsonArray(_domains.Select(d => (JsonNode?)_held[d].Count).ToArray());
+        state.Values["buffer_domain_seen"] = new JsonArray(_domains.Select(d => (JsonNode?)_seen[d]).ToArray());
+        state.Values["buffer_seen"] = Seen;
+        state.Values["buffer_random"] = random.State;
+    }
+
+    /// <inheritdoc />
+    public void Load(PluginState state)
+    {
+        var entries = ReplayEntries.Get(state, "buffer");
+        var domains = state.Value("buffer_domains").AsArray().Select(d => d!.GetValue<int>()).ToList();
+        var counts = state.Value("buffer_counts").AsArray().Select(c => c!.GetValue<int>()).ToList();
+        var seen = state.Value("buffer_domain_seen").AsArray().Select(c => c!.GetValue<long>()).ToList();
+        _domains.Clear();
+        _held.Clear();
+        _seen.Clear();
+        int offset = 0;
+        for (int i = 0; i < domains.Count; i++)
+        {
+            _domains.Add(domains[i]);
+            _held[domains[i]] = entries.GetRange(offset, counts[i]);
+            _seen[domains[i]] = seen[i];
+            offset += counts[i];
+        }
+        Count = offset;
+        Seen = state.Value("buffer_seen").GetValue<long>();
+        random.State = state.Value("buffer_random").GetValue<ulong>();
     }
 
     /// <inheritdoc />

@@ -104,6 +104,25 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         ["stages_distilled"] = _stagesDistilled,
     };
 
+    /// <summary>
+    /// Counters and the task-IL heads met so far. The teacher is not stored: a stage copies it from the model when it
+    /// starts, and the checkpoint holds that model.
+    /// </summary>
+    public void SaveState(PluginState state)
+    {
+        state.Values["stages_distilled"] = _stagesDistilled;
+        state.Values["heads"] = new JsonArray(_heads.Select(h => (JsonNode?)new JsonArray(h.Key.Start, h.Key.End, h.Value)).ToArray());
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        _stagesDistilled = state.Value("stages_distilled").GetValue<int>();
+        _heads.Clear();
+        foreach (var head in state.Value("heads").AsArray())
+            _heads[(head![0]!.GetValue<int>(), head[1]!.GetValue<int>())] = head[2]!.GetValue<int>();
+    }
+
     /// <inheritdoc />
     public void Dispose() => ReleaseTeacher();
 

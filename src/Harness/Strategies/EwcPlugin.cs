@@ -126,6 +126,26 @@ internal sealed class EwcPlugin(EwcStrategyConfig config, int seed) : IStrategyP
     };
 
     /// <inheritdoc />
+    public void SaveState(PluginState state)
+    {
+        for (int i = 0; i < _anchors.Count; i++) _anchors[i].Save(state, $"anchor{i}");
+        state.Values["anchors"] = _anchors.Count;
+        state.Values["subset_random"] = _subset.State;
+        state.Values["estimates"] = _estimates.DeepClone();
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        ReleaseAnchors();
+        int count = state.Value("anchors").GetValue<int>();
+        for (int i = 0; i < count; i++) _anchors.Add(QuadraticAnchor.Load(state, $"anchor{i}", context.Device));
+        _subset.State = state.Value("subset_random").GetValue<ulong>();
+        _estimates.Clear();
+        foreach (var estimate in state.Value("estimates").AsArray()) _estimates.Add(estimate?.DeepClone());
+    }
+
+    /// <inheritdoc />
     public void Dispose() => ReleaseAnchors();
 
     private void ReleaseAnchors()

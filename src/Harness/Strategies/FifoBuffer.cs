@@ -38,6 +38,23 @@ internal sealed class FifoBuffer(int capacity) : IReplayBuffer
     }
 
     /// <inheritdoc />
+    public void Save(PluginState state)
+    {
+        ReplayEntries.Put(state, "buffer", _ring); // ring order, with the position of the oldest
+        state.Values["buffer_oldest"] = _oldest;
+        state.Values["buffer_seen"] = Seen;
+    }
+
+    /// <inheritdoc />
+    public void Load(PluginState state)
+    {
+        _ring.Clear();
+        _ring.AddRange(ReplayEntries.Get(state, "buffer"));
+        _oldest = state.Value("buffer_oldest").GetValue<int>();
+        Seen = state.Value("buffer_seen").GetValue<long>();
+    }
+
+    /// <inheritdoc />
     public IEnumerable<ReplayEntry> Sample(int count, StableRandom draw)
     {
         for (int i = 0; i < count; i++) yield return _ring[draw.Next(_ring.Count)];

@@ -32,6 +32,12 @@ internal interface IReplayBuffer
     /// <summary><paramref name="count"/> entries drawn uniformly with replacement.</summary>
     IEnumerable<ReplayEntry> Sample(int count, StableRandom draw);
 
+    /// <summary>Puts the held entries and the policy's counters and random state into a checkpoint (under "buffer").</summary>
+    void Save(PluginState state);
+
+    /// <summary>Replaces everything held with what <see cref="Save"/> stored.</summary>
+    void Load(PluginState state);
+
     /// <summary>The stage finished training; policies that select by the model's judgement act here.</summary>
     void OnStageEnd(IReplayScorer scorer) { }
 }

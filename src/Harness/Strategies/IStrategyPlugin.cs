@@ -58,6 +58,16 @@ internal interface IStrategyPlugin
     /// <summary>Reads back what <see cref="WriteOutputs"/> wrote, to answer questions with <paramref name="model"/>.</summary>
     void LoadOutputs(string runDirectory, GptModel model, Device device) { }
 
+    /// <summary>
+    /// Puts everything the plugin carries from one stage to the next (buffers, anchors, adapters, counters, random
+    /// generator states) into <paramref name="state"/>: a checkpoint after a stage, from which a resumed run must
+    /// continue exactly as this one does.
+    /// </summary>
+    void SaveState(PluginState state) { }
+
+    /// <summary>In a resumed run, before its next stage starts: takes back what <see cref="SaveState"/> stored.</summary>
+    void LoadState(PluginState state, ResumeContext context) { }
+
     /// <summary>Facts about the plugin for metrics.json (for example the buffer's size and bytes).</summary>
     void Report(JsonObject report) { }
 }

@@ -112,6 +112,24 @@ internal sealed class IsolationPlugin(IsolationStrategyConfig config, Experiment
     }
 
     /// <inheritdoc />
+    public void SaveState(PluginState state)
+    {
+        _adapters.SaveState(state);
+        _shared?.SaveState(state, "shared");
+        state.Values["shared"] = _shared is not null;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        var model = TextModel.Of(context.Model);
+        _adapters.LoadState(state, model, context.Device);
+        if (!state.Value("shared").GetValue<bool>()) return;
+        _shared = NewShared(model, context.Device);
+        _shared.LoadState(state, "shared", context.Device);
+    }
+
+    /// <inheritdoc />
     public void Report(JsonObject report)
     {
         var facts = _adapters.Report();

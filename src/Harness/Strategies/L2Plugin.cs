@@ -34,6 +34,20 @@ internal sealed class L2Plugin(L2StrategyConfig config) : IStrategyPlugin, IDisp
     public void Report(JsonObject report) => report["l2"] = new JsonObject { ["lambda"] = config.Lambda };
 
     /// <inheritdoc />
+    public void SaveState(PluginState state)
+    {
+        _anchor?.Save(state, "anchor");
+        state.Values["anchored"] = _anchor is not null;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        _anchor?.Dispose();
+        _anchor = state.Value("anchored").GetValue<bool>() ? QuadraticAnchor.Load(state, "anchor", context.Device) : null;
+    }
+
+    /// <inheritdoc />
     public void Dispose()
     {
         _anchor?.Dispose();

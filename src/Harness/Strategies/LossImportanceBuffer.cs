@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Harness.Data;
 using Harness.Training;
 
@@ -39,6 +40,37 @@ internal sealed class LossImportanceBuffer(int capacity) : IReplayBuffer
         Seen++;
         _candidates.Add(entry.Sample);
         return false;
+    }
+
+    /// <summary>Checkpoints come at a stage's end, after <see cref="OnStageEnd"/>: no candidate is pending then.</summary>
+    public void Save(PluginState state)
+    {
+        if (_candidates.Count > 0) throw new InvalidOperationException("loss buffer: a checkpoint while candidates await selection");
+        ReplayEntries.Put(state, "buffer", Items);
+        state.Values["buffer_domains"] = new JsonArray(_domains.Select(d => (JsonNode?)d).ToArray());
+        state.Values["buffer_counts"] = new JsonArray(_domains.Select(d => (JsonNode?)_held[d].Count).ToArray());
+        state.Values["buffer_losses"] = new JsonArray(_domains.SelectMany(d => _held[d]).Select(x => (JsonNode?)x.Loss).ToArray());
+        state.Values["buffer_seen"] = Seen;
+    }
+
+    /// <inheritdoc />
+    public void Load(PluginState state)
+    {
+        var entries = ReplayEntries.Get(state, "buffer");
+        var domains = state.Value("buffer_domains").AsArray().Select(d => d!.GetValue<int>()).ToList();
+        var counts = state.Value("buffer_counts").AsArray().Select(c => c!.GetValue<int>()).ToList();
+        var losses = state.Value("buffer_losses").AsArray().Select(l => l!.GetValue<double>()).ToList();
+        _domains.Clear();
+        _held.Clear();
+        _candidates.Clear();
+        int offset = 0;
+        for (int i = 0; i < domains.Count; i++)
+        {
+            _domains.Add(domains[i]);
+            _held[domains[i]] = Enumerable.Range(offset, counts[i]).Select(k => (entries[k], losses[k])).ToList();
+            offset += counts[i];
+        }
+        Seen = state.Value("buffer_seen").GetValue<long>();
     }
 
     /// <inheritdoc />

@@ -25,6 +25,30 @@ internal sealed class QuadraticAnchor : IDisposable
         }
     }
 
+    private QuadraticAnchor(Dictionary<string, (Tensor Importance, Tensor Optimum)> entries) => _entries = entries;
+
+    /// <summary>Puts Ω and θ* of every anchored parameter into a checkpoint, as <c>{prefix}.importance.{name}</c> and <c>{prefix}.optimum.{name}</c>.</summary>
+    public void Save(PluginState state, string prefix)
+    {
+        foreach (var (name, (importance, optimum)) in _entries)
+        {
+            state.Put($"{prefix}.importance.{name}", importance);
+            state.Put($"{prefix}.optimum.{name}", optimum);
+        }
+    }
+
+    /// <summary>The anchor <see cref="Save"/> stored under <paramref name="prefix"/>, on <paramref name="device"/>.</summary>
+    public static QuadraticAnchor Load(PluginState state, string prefix, Device device)
+    {
+        var entries = new Dictionary<string, (Tensor, Tensor)>();
+        foreach (var key in state.Names($"{prefix}.importance."))
+        {
+            var name = key[$"{prefix}.importance.".Length..];
+            entries[name] = (state.Take(key, device), state.Take($"{prefix}.optimum.{name}", device));
+        }
+        return new QuadraticAnchor(entries);
+    }
+
     /// <summary>The importance of each parameter, by name.</summary>
     public IEnumerable<(string Name, Tensor Importance)> Importances => _entries.Select(e => (e.Key, e.Value.Importance));
 

@@ -163,6 +163,26 @@ internal sealed class ReplayPlugin : IStrategyPlugin
         for (int i = 0; i < held.Count; i++) fresh[i].Logits!.CopyTo(held[i].Logits!, 0); // same sample, same shape
     }
 
+    /// <summary>
+    /// The buffer, the draw's random state and which samples were already offered (a checkpoint comes after a stage's
+    /// end, when nothing is pending: no logits waiting, no stage samples waiting for stage_end).
+    /// </summary>
+    public void SaveState(PluginState state)
+    {
+        _buffer.Save(state);
+        state.PutInts("offered", _offered.Select(state.Samples.Id).Order());
+        state.Values["draw"] = _draw.State;
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        _buffer.Load(state);
+        _offered.Clear();
+        foreach (int id in state.Ints("offered")) _offered.Add(state.Samples.Sample(id));
+        _draw.State = state.Value("draw").GetValue<ulong>();
+    }
+
     /// <inheritdoc />
     public void Report(JsonObject report)
     {

@@ -39,6 +39,23 @@ internal sealed class ReservoirBuffer(int capacity, StableRandom random) : IRepl
     }
 
     /// <inheritdoc />
+    public void Save(PluginState state)
+    {
+        ReplayEntries.Put(state, "buffer", _items);
+        state.Values["buffer_seen"] = Seen;
+        state.Values["buffer_random"] = random.State;
+    }
+
+    /// <inheritdoc />
+    public void Load(PluginState state)
+    {
+        _items.Clear();
+        _items.AddRange(ReplayEntries.Get(state, "buffer"));
+        Seen = state.Value("buffer_seen").GetValue<long>();
+        random.State = state.Value("buffer_random").GetValue<ulong>();
+    }
+
+    /// <inheritdoc />
     public IEnumerable<ReplayEntry> Sample(int count, StableRandom draw)
     {
         for (int i = 0; i < count; i++) yield return _items[draw.Next(_items.Count)];

@@ -113,6 +113,23 @@ internal sealed class SiPlugin(SiStrategyConfig config) : IStrategyPlugin, IDisp
         ["stages"] = _stages.DeepClone(),
     };
 
+    /// <summary>Ω and θ* (the path integral ω lives only within a stage, and a checkpoint comes between stages).</summary>
+    public void SaveState(PluginState state)
+    {
+        _anchor?.Save(state, "anchor");
+        state.Values["anchored"] = _anchor is not null;
+        state.Values["stages"] = _stages.DeepClone();
+    }
+
+    /// <inheritdoc />
+    public void LoadState(PluginState state, ResumeContext context)
+    {
+        _anchor?.Dispose();
+        _anchor = state.Value("anchored").GetValue<bool>() ? QuadraticAnchor.Load(state, "anchor", context.Device) : null;
+        _stages.Clear();
+        foreach (var stage in state.Value("stages").AsArray()) _stages.Add(stage?.DeepClone());
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {

@@ -7,6 +7,9 @@ namespace Harness.Strategies;
 internal static class TextModel
 {
     /// <summary>The GPT of <paramref name="context"/>; the config loader refuses these plugins for other models.</summary>
-    public static GptModel Of(StageContext context) =>
-        context.Model as GptModel ?? throw new InvalidOperationException("adapters need the gpt model (config checks refuse them for mlp)");
+    public static GptModel Of(StageContext context) => Of(context.Model);
+
+    /// <summary><paramref name="model"/> as the GPT; the config loader refuses these plugins for other models.</summary>
+    public static GptModel Of(ContinualModel model) =>
+        model as GptModel ?? throw new InvalidOperationException("adapters need the gpt model (config checks refuse them for mlp)");
 }

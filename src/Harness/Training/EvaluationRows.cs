@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Harness.Data;
 using Harness.Metrics;
 
@@ -20,6 +21,45 @@ internal sealed class EvaluationRows(IReadOnlyList<string> ids)
         _tokens.Add(scores.Select(s => s.TokenAccuracy).ToArray());
         _heldout.Add(scores.Select(s => s.Heldout).ToArray());
         _routing.Add(scores.Select(s => s.Routing).ToArray());
+    }
+
+    /// <summary>Rows evaluated so far.</summary>
+    public int Count => _labels.Count;
+
+    /// <summary>The rows as JSON for a checkpoint (NaN, "not measured", as null); doubles round-trip exactly.</summary>
+    public JsonObject ToJson()
+    {
+        static JsonArray Rows(List<double[]> rows) => new(rows
+            .Select(r => (JsonNode?)new JsonArray(r.Select(v => double.IsNaN(v) ? null : (JsonNode?)v).ToArray())).ToArray());
+        return new JsonObject
+        {
+            ["labels"] = new JsonArray(_labels.Select(l => (JsonNode?)l).ToArray()),
+            ["exact"] = Rows(_exact),
+            ["tokens"] = Rows(_tokens),
+            ["heldout"] = Rows(_heldout),
+            ["routing"] = Rows(_routing),
+        };
+    }
+
+    /// <summary>Replaces every row with those <see cref="ToJson"/> wrote.</summary>
+    public void Load(JsonObject json)
+    {
+        static List<double[]> Rows(JsonNode? rows) => rows!.AsArray()
+            .Select(r => r!.AsArray().Select(v => v is null ? double.NaN : v.GetValue<double>()).ToArray()).ToList();
+        var labels = json["labels"]!.AsArray().Select(l => l!.GetValue<string>()).ToList();
+        var exact = Rows(json["exact"]);
+        if (exact.Count != labels.Count || exact.Any(r => r.Length != ids.Count))
+            throw new InvalidDataException($"checkpoint: {exact.Count} evaluation rows for {labels.Count} labels, or not {ids.Count} domains per row");
+        _labels.Clear();
+        _labels.AddRange(labels);
+        _exact.Clear();
+        _exact.AddRange(exact);
+        _tokens.Clear();
+        _tokens.AddRange(Rows(json["tokens"]));
+        _heldout.Clear();
+        _heldout.AddRange(Rows(json["heldout"]));
+        _routing.Clear();
+        _routing.AddRange(Rows(json["routing"]));
     }
 
     /// <summary>The main accuracy (exact match of greedy answers, or classification accuracy), every domain.</summary>

@@ -14,7 +14,9 @@ namespace Harness.Training;
 
 /// <summary>
 /// One run, start to end: resolved config → curriculum → tokenizer → base model (pretrained or cached) →
-/// <see cref="Trainer"/> → outputs in the run directory.
+/// <see cref="Trainer"/> → outputs in the run directory. The run claims its folder (<see cref="RunFolderLock"/>), keeps
+/// metrics.json's status current (<see cref="RunStatusFile"/>) and writes a checkpoint after every stage
+/// (<see cref="RunCheckpoint"/>); <see cref="Resume"/> continues a run that did not finish from its checkpoint.
 /// </summary>
 internal sealed class ExperimentRunner(TextWriter console, bool interactive)
 {
@@ -27,8 +29,19 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
     /// <summary>Image data shared by the runs of a suite (read and moved to the device once); null = one per run.</summary>
     public ImageDataCache? Images { get; init; }
 
+    /// <summary>SIGINT/SIGTERM: the run stops after its current step, as <c>interrupted</c>; null = never.</summary>
+    public StopSignal? Stop { get; init; }
+
     /// <summary>Runs <paramref name="loaded"/> into <paramref name="outDirectory"/> (or a new folder); returns the run folder.</summary>
-    public string Run(LoadedConfig loaded, string? outDirectory)
+    public string Run(LoadedConfig loaded, string? outDirectory) => Execute(loaded, outDirectory, resumeDirectory: null);
+
+    /// <summary>
+    /// Continues the unfinished run in <paramref name="runDirectory"/> after its last finished stage; on the CPU the
+    /// result is bit-identical to an uninterrupted run. The config must be the run's own.
+    /// </summary>
+    public string Resume(LoadedConfig loaded, string runDirectory) => Execute(loaded, null, runDirectory);
+
+    private string Execute(LoadedConfig loaded, string? outDirectory, string? resumeDirectory)
     {
         var clock = Stopwatch.StartNew();
         var config = loaded.Config;
@@ -40,7 +53,19 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             try
             {
                 using var benchmark = ImageBenchmark.Prepare(loaded, Images ?? ownImages!, device);
-                return RunBenchmark(loaded, benchmark, device, outDirectory, clock);
+                var work = new RunWork(
+                    benchmark.Curriculum,
+                    MemoryEstimate.For(config, benchmark.Features, benchmark.Outputs, benchmark.DataBytes),
+                    [
+                        $"benchmark {config.Benchmark.Name}, {config.Benchmark.Scenario}-incremental, {benchmark.Outputs} outputs: " +
+                        string.Join(" -> ", benchmark.Tasks.Select((t, i) => $"{t.Id} ({benchmark.Curriculum.Train[i].Count} train, {benchmark.Scored[i].Count} scored)")) +
+                        $"; strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}",
+                    ],
+                    () => new MlpClassifier(benchmark.Features, config.Model.Hidden, benchmark.Outputs),
+                    (_, _) => false,
+                    _ => new ImageEvaluation(benchmark.Scored, device, config.Evaluation.BatchSize),
+                    Tokenizer: null);
+                return Start(loaded, work, device, outDirectory, resumeDirectory, clock);
             }
             finally
             {
@@ -49,85 +74,121 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         }
         var prepared = PreparedRun.Prepare(loaded);
         var cacheDirectory = RunDirectory.CreateCache(CacheDirectory ?? Path.Combine(ResultsRoot, ".cache"));
-
-        var directory = RunDirectory.Create(outDirectory, config, ResultsRoot);
-        using var log = new RunLog(console, interactive);
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(loaded.Resolved()));
-        AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), prepared.Tokenizer.ToJson());
-        log.AttachFile(Path.Combine(directory, "train.log"));
-        log.Line($"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
-        log.Line($"curriculum: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train, {d.Test.Count} test)"))}; " +
-                 $"strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}");
-        return Logged(log, clock, () =>
-        {
-            torch.manual_seed(config.Seed);
-            using var model = new GptModel(config.Model, prepared.Tokenizer.VocabSize);
-            model.to(device);
-            log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
-            bool cached = false;
-            if (config.Pretrain.Enabled)
-                cached = new Pretrainer(config.Pretrain, config, device, log, cacheDirectory).Run(model, prepared.Tokenizer, prepared.Corpus);
-            // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
-            torch.manual_seed(config.Seed + 1);
-            var curriculum = new CurriculumSamples(prepared.Domains.Select(d => d.Id).ToList(), prepared.TrainSamples,
-                config.Curriculum.Select(d => d.Epochs ?? config.Training.Epochs).ToList());
-            var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
-            TrainAndWrite(config, model, curriculum, plugins => new TextEvaluation(evaluator, prepared.Domains, plugins),
-                prepared.Tokenizer, device, directory, log, clock, cached);
-        }, directory);
+        var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
+        var text = new RunWork(
+            new CurriculumSamples(prepared.Domains.Select(d => d.Id).ToList(), prepared.TrainSamples,
+                config.Curriculum.Select(d => d.Epochs ?? config.Training.Epochs).ToList()),
+            MemoryEstimate.For(config, prepared.Tokenizer.VocabSize, prepared.Tokenizer.VocabSize, 0),
+            [
+                $"curriculum: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train, {d.Test.Count} test)"))}; " +
+                $"strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}; vocabulary {prepared.Tokenizer.VocabSize}",
+            ],
+            () => new GptModel(config.Model, prepared.Tokenizer.VocabSize),
+            (model, log) => config.Pretrain.Enabled &&
+                            new Pretrainer(config.Pretrain, config, device, log, cacheDirectory, Stop).Run((GptModel)model, prepared.Tokenizer, prepared.Corpus),
+            plugins => new TextEvaluation(evaluator, prepared.Domains, plugins),
+            prepared.Tokenizer);
+        return Start(loaded, text, device, outDirectory, resumeDirectory, clock);
     }
 
-    /// <summary>An image benchmark run: the MLP over the benchmark's tasks, no tokenizer and no pretraining.</summary>
-    private string RunBenchmark(LoadedConfig loaded, ImageBenchmark benchmark, Device device, string? outDirectory, Stopwatch clock)
+    /// <summary>
+    /// What differs between a text run and an image-benchmark run: the curriculum, the memory estimate, the log's
+    /// description, the model, pretraining (returns whether the base came from the cache) and the evaluation.
+    /// </summary>
+    private sealed record RunWork(
+        CurriculumSamples Curriculum,
+        MemoryEstimate Memory,
+        IReadOnlyList<string> Description,
+        Func<ContinualModel> NewModel,
+        Func<ContinualModel, RunLog, bool> Pretrain,
+        Func<IReadOnlyList<IStrategyPlugin>, IDomainEvaluation> EvaluationFor,
+        ITextTokenizer? Tokenizer);
+
+    /// <summary>Checks the memory estimate, claims the folder, and trains with status, checkpoints and the outputs.</summary>
+    private string Start(LoadedConfig loaded, RunWork work, Device device, string? outDirectory, string? resumeDirectory, Stopwatch clock)
     {
         var config = loaded.Config;
-        var directory = RunDirectory.Create(outDirectory, config, ResultsRoot);
-        using var log = new RunLog(console, interactive);
-        AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(loaded.Resolved()));
-        log.AttachFile(Path.Combine(directory, "train.log"));
-        log.Line($"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
-        log.Line($"benchmark {config.Benchmark!.Name}, {config.Benchmark.Scenario}-incremental, {benchmark.Outputs} outputs: " +
-                 string.Join(" -> ", benchmark.Tasks.Select((t, i) => $"{t.Id} ({benchmark.Curriculum.Train[i].Count} train, {benchmark.Scored[i].Count} scored)")) +
-                 $"; strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}");
-        return Logged(log, clock, () =>
-        {
-            torch.manual_seed(config.Seed);
-            using var model = new MlpClassifier(benchmark.Features, config.Model.Hidden, benchmark.Outputs);
-            model.to(device);
-            log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
-            torch.manual_seed(config.Seed + 1);
-            TrainAndWrite(config, model, benchmark.Curriculum, _ => new ImageEvaluation(benchmark.Scored, device, config.Evaluation.BatchSize),
-                null, device, directory, log, clock, cached: false);
-        }, directory);
-    }
+        double limit = config.Training.MaxMemoryMb > 0 ? config.Training.MaxMemoryMb : MemoryEstimate.DefaultLimitMb();
+        if (work.Memory.TotalMb > limit)
+            throw loaded.Positions.Error(config.Training, "max_memory_mb",
+                $"the run needs an estimated {work.Memory.TotalMb:F0} MiB, above the limit of {limit:F0} MiB ({work.Memory.Describe(limit)}); " +
+                "shrink the model, batch or buffer, or raise training.max_memory_mb");
 
-    /// <summary>Runs <paramref name="train"/>; if it fails, the log keeps why before the error goes on.</summary>
-    private static string Logged(RunLog log, Stopwatch clock, Action train, string directory)
-    {
+        RunCheckpoint? resume = null;
+        using var claim = resumeDirectory is null
+            ? RunDirectory.Create(outDirectory, config, ResultsRoot)
+            : ResumeCheck.Claim(loaded, resumeDirectory, out resume);
+        var directory = claim.Directory;
+        using var checkpoint = resume;
+        using var log = new RunLog(console, interactive);
+        if (resume is null)
+        {
+            AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(loaded.Resolved()));
+            if (work.Tokenizer is not null) AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), work.Tokenizer.ToJson());
+        }
+        log.AttachFile(Path.Combine(directory, "train.log"));
+        var deviceName = device.type.ToString().ToLowerInvariant();
+        var status = new RunStatusFile(directory, loaded.Positions.File, config, deviceName);
+        status.Running();
+        log.Line(resume is null
+            ? $"run {config.Name} seed {config.Seed} on {device.type} into {directory}"
+            : $"resume {config.Name} seed {config.Seed} on {device.type} in {directory} ({resume.Describe()})");
+        foreach (var line in work.Description) log.Line(line);
+        log.Line(work.Memory.Describe(limit));
         try
         {
-            train();
+            torch.manual_seed(config.Seed);
+            using var model = work.NewModel();
+            model.to(device);
+            log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
+            // A resumed run takes its weights from the checkpoint, so it never pretrains again.
+            bool cached = resume?.Run["pretrain_cached"]?.GetValue<bool>() ?? work.Pretrain(model, log);
+            // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
+            torch.manual_seed(config.Seed + 1);
+            TrainAndWrite(config, model, work, device, directory, log, status, clock, cached, resume);
+        }
+        catch (RunInterruptedException e)
+        {
+            log.Line($"{e.Message}: stopped after {clock.Elapsed.TotalSeconds:F1} s; " +
+                     (File.Exists(RunCheckpoint.PathIn(directory)) ? $"resume with ./run.sh {loaded.Positions.File} --resume {directory}" : "nothing to resume yet"));
+            status.Interrupted(e);
+            throw;
         }
         catch (Exception e)
         {
-            // metrics.json (written only on success) is absent, so the folder never passes for a finished run.
             log.Line($"failed after {clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
+            status.Failed(e);
             throw;
         }
         return directory;
     }
 
-    /// <summary>The part every run shares: plugins, calibration, the trainer, and the run's outputs.</summary>
-    private void TrainAndWrite(ExperimentConfig config, ContinualModel model, CurriculumSamples curriculum,
-        Func<IReadOnlyList<IStrategyPlugin>, IDomainEvaluation> evaluationFor, ITextTokenizer? tokenizer, Device device,
-        string directory, RunLog log, Stopwatch clock, bool cached)
+    /// <summary>The part every run shares: plugins, calibration, the trainer with its checkpoints, and the run's outputs.</summary>
+    private void TrainAndWrite(ExperimentConfig config, ContinualModel model, RunWork work, Device device, string directory,
+        RunLog log, RunStatusFile status, Stopwatch clock, bool cached, RunCheckpoint? resume)
     {
-        var plugins = StrategyFactory.Create(config, tokenizer);
+        var plugins = StrategyFactory.Create(config, work.Tokenizer);
+        double secondsBefore = resume?.Run["wall_seconds"]?.GetValue<double>() ?? 0; // spent before the last interruption
+        int resumes = (resume?.Run["resumes"]?.GetValue<int>() ?? -1) + 1;
         try
         {
             double calibrationBefore = CalibrationWorkload.Measure(device);
             using var board = TrainingBoard.Open(directory);
-            var result = new Trainer(model, device, plugins, evaluationFor(plugins), log, config, board).Run(curriculum);
+            var trainer = new Trainer(model, device, plugins, work.EvaluationFor(plugins), log, config, board)
+            {
+                Stop = Stop,
+                StageFinished = snapshot =>
+                {
+                    RunCheckpoint.Write(directory, snapshot, new JsonObject
+                    {
+                        ["wall_seconds"] = secondsBefore + clock.Elapsed.TotalSeconds,
+                        ["pretrain_cached"] = cached,
+                        ["resumes"] = resumes,
+                    });
+                    status.StageFinished(snapshot.CompletedStages, snapshot.StageCount, snapshot.Rows.Exact());
+                },
+            };
+            var result = trainer.Run(work.Curriculum, resume);
 
             // Measured before and after training; the better of the two, as within each (see CalibrationWorkload).
             double calibration = Math.Max(calibrationBefore, CalibrationWorkload.Measure(device));
@@ -136,10 +197,14 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             foreach (var plugin in plugins) plugin.Report(report);
             ModelFile.Save(model, Path.Combine(directory, "model.pt"));
             foreach (var plugin in plugins) plugin.WriteOutputs(directory);
-            var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), clock.Elapsed.TotalSeconds, report, cached, calibration);
+            double wall = secondsBefore + clock.Elapsed.TotalSeconds;
+            var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), wall, report, cached, calibration);
+            metrics["resumes"] = resumes;
+            metrics["skipped_batches"] = result.SkippedBatches;
             board.Final(metrics, result.ExactMatch.Rows - 1);
             RunOutputs.Commit(directory, metrics);
-            log.Line($"done in {clock.Elapsed.TotalSeconds:F1} s: {directory}");
+            File.Delete(RunCheckpoint.PathIn(directory)); // the run is complete: its outputs replace the checkpoint
+            log.Line($"done in {wall:F1} s: {directory}");
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }
         finally

@@ -14,9 +14,11 @@ namespace Harness.Training;
 /// Trains the base model on general text that is not in the curriculum (language modelling on every token), so that
 /// stage 1 starts from a model that already knows the scripts and common words. The result is cached under
 /// <c>cacheDirectory</c> (which must exist) keyed by a hash of everything that determines it, so later runs load it
-/// instead. Two runs that miss the cache at once both pretrain; the rename makes the last complete file win.
+/// instead. Two runs that miss the cache at once both pretrain, each into its own temporary file; the rename makes the
+/// last complete file win, and both files hold the same weights. An unreadable cache entry is pretrained again.
 /// </summary>
-internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory)
+internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experiment, Device device, RunLog log, string cacheDirectory,
+    StopSignal? stop = null)
 {
     /// <summary>Bumped whenever the pretraining procedure changes, so stale cache entries are never reused.</summary>
     private const int ProcedureVersion = 1;
@@ -53,15 +55,22 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         var path = Path.Combine(cacheDirectory, $"base-{CacheKey(tokenizer, corpus)}.pt");
         if (config.Cache && File.Exists(path))
         {
-            model.load(path);
-            log.Line($"pretrain: loaded cached base {path}");
-            return true;
+            try
+            {
+                model.load(path);
+                log.Line($"pretrain: loaded cached base {path}");
+                return true;
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                log.Line($"pretrain: cached base {path} is unreadable ({e.Message}); pretraining again");
+            }
         }
         var samples = corpus.Select(text => TrainingSample.FromText(text, tokenizer, model.Context)).ToList();
         var random = StableRandom.For(experiment.Seed, "pretrain");
         var batches = new EpochBatches(samples, config.BatchSize, random, dropLast: true);
         log.Line($"pretrain: {samples.Count} passages, {config.Steps} steps of {config.BatchSize}");
-        using var loop = new StepLoop(model, device, log, experiment.Training);
+        using var loop = new StepLoop(model, device, log, experiment.Training, stop: stop);
         loop.Run("pretrain", config.Steps, config.Lr, batches.At, (_, _) => null, _ => { });
         if (config.Cache)
         {

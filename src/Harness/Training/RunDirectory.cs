@@ -12,29 +12,34 @@ internal static class RunDirectory
     /// <summary>Creates the pretrained-base cache folder, or fails as bad input before any training.</summary>
     public static string CreateCache(string path) => File.Exists(path)
         ? throw new HarnessInputException($"cache folder '{path}' is a file")
-        : CreateOrFail(path);
+        : CreateOrFail(path, "--cache-dir");
 
     /// <summary>
-    /// <paramref name="requested"/> exactly (--out), else results/&lt;name&gt;/&lt;timestamp&gt;-s&lt;seed&gt;/ with a
-    /// suffix if that folder already exists, so two runs never share a folder.
+    /// Creates and claims (<see cref="RunFolderLock"/>) <paramref name="requested"/> exactly (--out, which must be empty
+    /// or new), else results/&lt;name&gt;/&lt;timestamp&gt;-s&lt;seed&gt;/ with a suffix if that folder already exists or
+    /// another run claimed it first, so two runs, even started at the same moment, never share a folder.
     /// </summary>
-    public static string Create(string? requested, ExperimentConfig config, string resultsRoot)
+    public static RunFolderLock Create(string? requested, ExperimentConfig config, string resultsRoot)
     {
         if (requested is not null)
         {
             if (File.Exists(requested)) throw new HarnessInputException($"--out {requested}: is a file");
             if (Directory.Exists(requested) && Directory.EnumerateFileSystemEntries(requested).Any())
                 throw new HarnessInputException($"--out {requested}: folder exists and is not empty");
-            return CreateOrFail(requested);
+            return RunFolderLock.TryClaimNew(CreateOrFail(requested, "--out"))
+                   ?? throw new HarnessInputException($"--out {requested}: another run claimed this folder at the same moment");
         }
         var stamp = DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var basePath = Path.Combine(resultsRoot, config.Name, $"{stamp}-s{config.Seed}");
-        var path = basePath;
-        for (int i = 2; Directory.Exists(path); i++) path = $"{basePath}-{i}";
-        return CreateOrFail(path);
+        for (int i = 1; ; i++)
+        {
+            var path = i == 1 ? basePath : $"{basePath}-{i}";
+            if (Directory.Exists(path)) continue;
+            if (RunFolderLock.TryClaimNew(CreateOrFail(path, "output")) is { } claimed) return claimed;
+        }
     }
 
-    private static string CreateOrFail(string path)
+    private static string CreateOrFail(string path, string key)
     {
         try
         {
@@ -43,7 +48,7 @@ internal static class RunDirectory
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
         {
-            throw new HarnessInputException($"cannot create output folder '{path}': {e.Message}");
+            throw new HarnessInputException($"{key} {path}: cannot create the folder: {e.Message}");
         }
     }
 }

@@ -9,20 +9,48 @@ namespace Harness.Training;
 
 /// <summary>
 /// The optimiser loop shared by pretraining and every stage: a fresh optimiser, the flat-then-decay schedule, gradient
-/// clipping, a dispose scope per step, and the loss read from the device only at the logging interval.
-/// <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
+/// clipping, a dispose scope per step, a guard against non-finite losses, and a check for a stop request after every
+/// step. <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
 internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, TrainingConfig training,
-    Action<long, double>? lossLogged = null) : IDisposable
+    Action<long, double>? lossLogged = null, StopSignal? stop = null) : IDisposable
 {
     private (OptimizerHelper Optimizer, List<Parameter> Parameters)? _kept; // reset_optimizer: false
+    private byte[]? _pendingOptimizerState; // a resumed run's kept optimiser, loaded when it is made again
     /// <summary>Tokens trained on so far, for throughput.</summary>
     public long Tokens { get; private set; }
     /// <summary>Seconds spent in optimiser steps so far.</summary>
     public double Seconds { get; private set; }
     /// <summary>Loss at each logging point: (global step, loss).</summary>
     public List<(long Step, double Loss)> LossCurve { get; } = [];
+    /// <summary>Batches skipped for a non-finite loss (<c>on_nonfinite: skip_batch</c>).</summary>
+    public long SkippedBatches { get; private set; }
     private long _globalStep;
+
+    /// <summary>The counters a checkpoint keeps, so a resumed run's steps, tokens and loss curve continue.</summary>
+    public StepLoopProgress Progress => new(_globalStep, Tokens, Seconds, SkippedBatches, LossCurve.ToList());
+
+    /// <summary>Continues from <paramref name="progress"/> and, if given, the kept optimiser's state (reset_optimizer: false).</summary>
+    public void Restore(StepLoopProgress progress, byte[]? optimizerState)
+    {
+        _globalStep = progress.GlobalStep;
+        Tokens = progress.Tokens;
+        Seconds = progress.Seconds;
+        SkippedBatches = progress.SkippedBatches;
+        LossCurve.Clear();
+        LossCurve.AddRange(progress.LossCurve);
+        _pendingOptimizerState = optimizerState;
+    }
+
+    /// <summary>The kept optimiser's state (moments, step counts), or null when each stage starts a fresh one.</summary>
+    public byte[]? OptimizerState()
+    {
+        if (_kept is not { } kept) return null;
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
+            kept.Optimizer.save_state_dict(writer);
+        return memory.ToArray();
+    }
 
     /// <summary>
     /// Runs <paramref name="totalSteps"/> steps; <paramref name="nextBatch"/> gives the samples of step i and
@@ -66,6 +94,9 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             var logits = model.AnswerLogits(batch); // [N, V], answer positions only
             var loss = batch.Loss(logits);
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
+            // Read every step (a host sync, cheap next to the step on the CPU) so a NaN never reaches the weights.
+            double lossValue = loss.item<float>();
+            if (!double.IsFinite(lossValue) && SkipNonFinite(label, step, totalSteps, lossValue)) continue;
             optimizer.zero_grad();
             loss.backward();
             if (training.GradClip > 0) nn.utils.clip_grad_norm_(parameters, training.GradClip);
@@ -73,10 +104,10 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             afterStep(step);
             Tokens += batch.TokenCount;
             _globalStep++;
+            stop?.ThrowIfRequested($"{label} step {step + 1}/{totalSteps}");
 
             bool logNow = (step + 1) % training.LogEvery == 0 || step + 1 == totalSteps;
             if (!logNow) continue;
-            double lossValue = loss.item<float>(); // the only host sync of the loop
             double elapsed = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);
             tokensAtLog = Tokens;
@@ -87,6 +118,22 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             log.Step(label, step + 1, totalSteps, lossValue, lr, tokensPerSecond, eta, batch.Samples[0].Image is null ? "tok" : "img");
         }
         Seconds += clock.Elapsed.TotalSeconds;
+    }
+
+    /// <summary>
+    /// A non-finite loss at <paramref name="step"/>: with <c>on_nonfinite: skip_batch</c> the batch is counted and
+    /// skipped (true); otherwise the run stops with the stage, step and domain named.
+    /// </summary>
+    private bool SkipNonFinite(string label, int step, int totalSteps, double lossValue)
+    {
+        var where = $"{label} step {step + 1}/{totalSteps}";
+        if (training.OnNonfinite != "skip_batch")
+            throw new NonFiniteLossException($"{where}: the loss is {lossValue} (training.on_nonfinite: stop; skip_batch skips such batches)");
+        SkippedBatches++;
+        _globalStep++;
+        log.Line($"{where}: the loss is {lossValue}; batch skipped (training.on_nonfinite: skip_batch)");
+        stop?.ThrowIfRequested(where);
+        return true;
     }
 
     /// <summary>
@@ -103,6 +150,13 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             return kept.Optimizer;
         }
         var optimizer = NewOptimizer(parameters, lr);
+        if (_pendingOptimizerState is { } state)
+        {
+            using var reader = new BinaryReader(new MemoryStream(state));
+            optimizer.load_state_dict(reader);
+            optimizer.to(device);
+            _pendingOptimizerState = null;
+        }
         _kept = (optimizer, parameters);
         return optimizer;
     }

@@ -14,6 +14,8 @@ namespace Harness.Training;
 /// stage, each batch is the stage's new data plus what plugins add, the loss is cross-entropy plus plugin terms, the
 /// optimiser steps, plugins see the step; at the stage's end every domain is evaluated again (one matrix row).
 /// Loss points and matrix rows also go to <paramref name="board"/> (TensorBoard) as they are made, if given.
+/// After the evaluation before training and after each stage, <see cref="StageFinished"/> gets the trainer's state (the
+/// runner writes a checkpoint from it); <see cref="Run"/> with a checkpoint continues after its last finished stage.
 /// </summary>
 internal sealed class Trainer(
     ContinualModel model,
@@ -24,8 +26,17 @@ internal sealed class Trainer(
     ExperimentConfig config,
     TrainingBoard? board = null)
 {
-    /// <summary>Trains <paramref name="curriculum"/> stage by stage, scoring every domain before and after each.</summary>
-    public TrainingResult Run(CurriculumSamples curriculum)
+    /// <summary>Stop requests (SIGINT, SIGTERM), honoured after the current step or domain evaluation.</summary>
+    public StopSignal? Stop { get; init; }
+
+    /// <summary>Called at every stage boundary (0 = after the evaluation before training) with the trainer's state.</summary>
+    public Action<TrainerSnapshot>? StageFinished { get; init; }
+
+    /// <summary>
+    /// Trains <paramref name="curriculum"/> stage by stage, scoring every domain before and after each; with
+    /// <paramref name="resume"/>, the stages it finished are not trained again.
+    /// </summary>
+    public TrainingResult Run(CurriculumSamples curriculum, RunCheckpoint? resume = null)
     {
         var ids = curriculum.DomainIds;
         IReadOnlyList<TrainingStage> stages = ids
@@ -35,10 +46,26 @@ internal sealed class Trainer(
 
         var rows = new EvaluationRows(ids);
         var trained = new HashSet<int>();
-        EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training");
-        using var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss);
+        using var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss, Stop);
         var batchOrder = StableRandom.For(config.Seed, "batches");
-        for (int s = 0; s < stages.Count; s++)
+        var samples = new SampleIndex(curriculum);
+        TrainerSnapshot Snapshot(int completed) => new(completed, stages.Count, model, plugins, samples, rows, loop, batchOrder);
+        int first = 0;
+        if (resume is null)
+        {
+            EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training");
+            StageFinished?.Invoke(Snapshot(0));
+        }
+        else
+        {
+            first = resume.CompletedStages;
+            if (resume.StageCount != stages.Count || first > stages.Count)
+                throw new InvalidDataException($"checkpoint: {resume.Describe()}, but this config plans {stages.Count} stages");
+            resume.Restore(Snapshot(first), new ResumeContext(model, device, ids));
+            foreach (var stage in stages.Take(first)) trained.UnionWith(stage.Domains);
+            log.Line($"resumed: {resume.Describe()}");
+        }
+        for (int s = first; s < stages.Count; s++)
         {
             var stage = stages[s];
             var context = new StageContext(s, stages.Count, stage, model, device, config.Training.BatchSize, ids);
@@ -47,8 +74,12 @@ internal sealed class Trainer(
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
             trained.UnionWith(stage.Domains);
             EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
+            StageFinished?.Invoke(Snapshot(s + 1));
         }
-        return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve);
+        return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve)
+        {
+            SkippedBatches = loop.SkippedBatches,
+        };
     }
 
     private void TrainStage(StepLoop loop, StageContext context, StableRandom batchOrder)
@@ -95,7 +126,11 @@ internal sealed class Trainer(
     private void EvaluateRow(EvaluationRows rows, IReadOnlyList<string> ids, IReadOnlyCollection<int> trained, string label, string when)
     {
         var clock = Stopwatch.StartNew();
-        var scores = Enumerable.Range(0, ids.Count).Select(j => evaluation.Score(model, j)).ToList();
+        var scores = Enumerable.Range(0, ids.Count).Select(j =>
+        {
+            Stop?.ThrowIfRequested($"evaluation {when}");
+            return evaluation.Score(model, j);
+        }).ToList();
         rows.Add(label, scores);
         board?.Evaluation(rows.Exact(), trained);
         var line = string.Join(", ", ids.Select((id, j) => string.Create(CultureInfo.InvariantCulture, $"{id} {scores[j].Accuracy:F2}")));

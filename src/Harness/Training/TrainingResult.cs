@@ -10,4 +10,8 @@ internal sealed record TrainingResult(
     AccuracyMatrix? RouterAccuracy,
     long TrainedTokens,
     double TrainingSeconds,
-    IReadOnlyList<(long Step, double Loss)> LossCurve);
+    IReadOnlyList<(long Step, double Loss)> LossCurve)
+{
+    /// <summary>Batches skipped for a non-finite loss (training.on_nonfinite: skip_batch).</summary>
+    public long SkippedBatches { get; init; }
+}

@@ -1,0 +1,89 @@
+using Harness.Config;
+using Harness.Metrics.Reports;
+
+namespace Harness.Training;
+
+/// <summary>
+/// What <c>--resume RUN_DIR</c> must find before it may continue a run: a run folder (config.resolved.yaml), not
+/// completed, not alive in another process, made with this very config, with a checkpoint. Each refusal is bad input
+/// naming the folder or the first differing key.
+/// </summary>
+internal static class ResumeCheck
+{
+    /// <summary>Claims <paramref name="directory"/> for <paramref name="loaded"/> and reads its checkpoint.</summary>
+    public static RunFolderLock Claim(LoadedConfig loaded, string directory, out RunCheckpoint? checkpoint)
+    {
+        checkpoint = null;
+        if (File.Exists(directory)) throw new HarnessInputException($"--resume {directory}: is a file, not a run folder");
+        if (!Directory.Exists(directory)) throw new HarnessInputException($"--resume {directory}: no such folder");
+        var resolved = Path.Combine(directory, "config.resolved.yaml");
+        if (!File.Exists(resolved))
+            throw new HarnessInputException($"--resume {directory}: not a Harness run folder (it has no config.resolved.yaml)");
+        var claim = RunFolderLock.ClaimExisting(directory);
+        try
+        {
+            if (RunRecord.IsCompleted(directory))
+                throw new HarnessInputException($"--resume {directory}: the run already completed (metrics.json status completed); nothing to resume");
+            CheckSameConfig(loaded, resolved);
+            checkpoint = RunCheckpoint.Read(directory)
+                         ?? throw new HarnessInputException($"--resume {directory}: no {RunCheckpoint.FileName} (the run stopped before its first evaluation ended); start it again");
+            return claim;
+        }
+        catch
+        {
+            checkpoint?.Dispose();
+            claim.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The run's resolved config must equal <paramref name="loaded"/>'s (the device aside: the same run may move).</summary>
+    private static void CheckSameConfig(LoadedConfig loaded, string resolvedPath)
+    {
+        ExperimentConfig stored;
+        try
+        {
+            stored = ConfigLoader.Load(resolvedPath, requireData: false).Config;
+        }
+        catch (HarnessInputException e)
+        {
+            throw new HarnessInputException($"--resume: the run's config is unreadable: {e.Message}");
+        }
+        var theirs = ConfigWriter.ToYaml(stored with { Device = "auto" }).Split('\n');
+        var ours = ConfigWriter.ToYaml(loaded.Resolved() with { Device = "auto" }).Split('\n');
+        for (int i = 0; i < Math.Max(theirs.Length, ours.Length); i++)
+        {
+            var a = i < theirs.Length ? theirs[i] : "";
+            var b = i < ours.Length ? ours[i] : "";
+            if (a == b) continue;
+            throw new HarnessInputException(
+                $"{resolvedPath}:{i + 1}: {KeyPath(theirs, i)}: the run was made with '{a.Trim()}', {loaded.Positions.File} gives '{b.Trim()}': " +
+                "--resume needs the run's own config (and seed)");
+        }
+    }
+
+    /// <summary>The dotted key path of YAML line <paramref name="index"/>, from the indentation of the lines above it.</summary>
+    private static string KeyPath(string[] lines, int index)
+    {
+        if (index >= lines.Length) return "(end)";
+        var path = new List<string>();
+        int indent = Indent(lines[index]);
+        path.Add(Key(lines[index]));
+        for (int i = index - 1; i >= 0 && indent > 0; i--)
+        {
+            if (lines[i].Trim().Length == 0 || Indent(lines[i]) >= indent) continue;
+            indent = Indent(lines[i]);
+            path.Insert(0, Key(lines[i]));
+        }
+        return string.Join('.', path.Where(k => k.Length > 0));
+    }
+
+    private static int Indent(string line) => line.Length - line.TrimStart(' ', '-').Length;
+
+    private static string Key(string line)
+    {
+        var text = line.Trim().TrimStart('-', ' ');
+        int colon = text.IndexOf(':');
+        return colon > 0 ? text[..colon] : text;
+    }
+}
