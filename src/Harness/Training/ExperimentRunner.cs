@@ -121,7 +121,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         var directory = claim.Directory;
         using var checkpoint = resume;
         using var log = new RunLog(console, interactive);
-        if (resume is null)
+        if (resume is null) // a new run, or one that had no checkpoint yet and starts again
         {
             AtomicFile.WriteAllText(Path.Combine(directory, "config.resolved.yaml"), ConfigWriter.ToYaml(loaded.Resolved()));
             if (work.Tokenizer is not null) AtomicFile.WriteAllText(Path.Combine(directory, "tokenizer.json"), work.Tokenizer.ToJson());
@@ -130,9 +130,9 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         var deviceName = device.type.ToString().ToLowerInvariant();
         var status = new RunStatusFile(directory, loaded.Positions.File, config, deviceName);
         status.Running();
-        log.Line(resume is null
-            ? $"run {config.Name} seed {config.Seed} on {device.type} into {directory}"
-            : $"resume {config.Name} seed {config.Seed} on {device.type} in {directory} ({resume.Describe()})");
+        log.Line(resume is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory} ({resume.Describe()})"
+            : resumeDirectory is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory}: no checkpoint yet, starting again"
+            : $"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
         foreach (var line in work.Description) log.Line(line);
         log.Line(work.Memory.Describe(limit));
         try

@@ -5,12 +5,13 @@ namespace Harness.Training;
 
 /// <summary>
 /// What <c>--resume RUN_DIR</c> must find before it may continue a run: a run folder (config.resolved.yaml), not
-/// completed, not alive in another process, made with this very config, with a checkpoint. Each refusal is bad input
-/// naming the folder or the first differing key.
+/// completed, not alive in another process, made with this very config. Each refusal is bad input naming the folder or
+/// the first differing key. A run that stopped before its first checkpoint (during pretraining or the first
+/// evaluation) has nothing to continue from: its folder is emptied and the run starts again in it.
 /// </summary>
 internal static class ResumeCheck
 {
-    /// <summary>Claims <paramref name="directory"/> for <paramref name="loaded"/> and reads its checkpoint.</summary>
+    /// <summary>Claims <paramref name="directory"/> for <paramref name="loaded"/> and reads its checkpoint (null: start again there).</summary>
     public static RunFolderLock Claim(LoadedConfig loaded, string directory, out RunCheckpoint? checkpoint)
     {
         checkpoint = null;
@@ -25,8 +26,8 @@ internal static class ResumeCheck
             if (RunRecord.IsCompleted(directory))
                 throw new HarnessInputException($"--resume {directory}: the run already completed (metrics.json status completed); nothing to resume");
             CheckSameConfig(loaded, resolved);
-            checkpoint = RunCheckpoint.Read(directory)
-                         ?? throw new HarnessInputException($"--resume {directory}: no {RunCheckpoint.FileName} (the run stopped before its first evaluation ended); start it again");
+            checkpoint = RunCheckpoint.Read(directory);
+            if (checkpoint is null) Empty(directory);
             return claim;
         }
         catch
@@ -34,6 +35,17 @@ internal static class ResumeCheck
             checkpoint?.Dispose();
             claim.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>Deletes everything in a run folder but its lock, so the run can start again there.</summary>
+    private static void Empty(string directory)
+    {
+        foreach (var entry in new DirectoryInfo(directory).EnumerateFileSystemInfos())
+        {
+            if (entry.Name == RunFolderLock.FileName) continue;
+            if (entry is DirectoryInfo folder) folder.Delete(recursive: true);
+            else entry.Delete();
         }
     }
 
