@@ -116,7 +116,9 @@ internal static class HarnessCli
             throw new HarnessInputException($"more than one config given ({string.Join(", ", line.Positionals)}; {SeeHelp})");
         if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");
         var loaded = ConfigLoader.Load(config).WithOverrides(line.Integer("--seed"), line.Device());
-        new ExperimentRunner(stdout, interactive) { CacheDirectory = line.Value("--cache-dir") }.Run(loaded, line.Value("--out"));
+        // Checked before the data is read, so a folder that cannot be created fails before anything is written.
+        var (outDirectory, cacheDirectory) = (line.Folder("--out"), line.Folder("--cache-dir"));
+        new ExperimentRunner(stdout, interactive) { CacheDirectory = cacheDirectory }.Run(loaded, outDirectory);
         return 0;
     }
 }
