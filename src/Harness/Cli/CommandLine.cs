@@ -67,6 +67,32 @@ internal sealed class CommandLine
     /// <summary>Every value of a repeatable integer option.</summary>
     public IReadOnlyList<int> Integers(string option, int min = 0) => Values(option).Select(t => ParseInteger(option, t, min)).ToList();
 
+    /// <summary>
+    /// The value of a folder option the command will create (--out, --cache-dir), checked without creating anything:
+    /// not a file, and no file on the way to it (which would make creating it fail only after the data was read).
+    /// </summary>
+    public string? Folder(string option)
+    {
+        if (Value(option) is not { } folder) return null;
+        string full;
+        try
+        {
+            full = Path.GetFullPath(folder);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new HarnessInputException($"{Prefix(Command)}{option} {folder}: not a valid path ({e.Message})");
+        }
+        if (File.Exists(full)) throw new HarnessInputException($"{Prefix(Command)}{option} {folder}: is a file, not a folder");
+        for (var parent = Path.GetDirectoryName(full); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (File.Exists(parent))
+                throw new HarnessInputException($"{Prefix(Command)}{option} {folder}: cannot be created, {parent} is a file");
+            if (Directory.Exists(parent)) break;
+        }
+        return folder;
+    }
+
     /// <summary>The --device value, checked.</summary>
     public string? Device() => Value("--device") is { } d
         ? d is "auto" or "cpu" or "cuda" ? d : throw new HarnessInputException($"{Prefix(Command)}--device {d}: expected auto, cpu or cuda")

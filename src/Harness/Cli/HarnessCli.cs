@@ -133,9 +133,11 @@ internal static class HarnessCli
         if (line.Value("--resume") is not null && line.Value("--out") is not null)
             throw new HarnessInputException($"--resume continues a run in its own folder; it takes no --out ({SeeHelp})");
         var loaded = ConfigLoader.Load(config).WithOverrides(line.Integer("--seed"), line.Device());
-        var runner = new ExperimentRunner(stdout, interactive) { CacheDirectory = line.Value("--cache-dir"), Stop = stop };
+        // Checked before the data is read, so a folder that cannot be created fails before anything is written.
+        var (outDirectory, cacheDirectory) = (line.Folder("--out"), line.Folder("--cache-dir"));
+        var runner = new ExperimentRunner(stdout, interactive) { CacheDirectory = cacheDirectory, Stop = stop };
         if (line.Value("--resume") is { } runDirectory) runner.Resume(loaded, runDirectory);
-        else runner.Run(loaded, line.Value("--out"));
+        else runner.Run(loaded, outDirectory);
         return 0;
     }
 }

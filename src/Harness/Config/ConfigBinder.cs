@@ -145,7 +145,9 @@ internal sealed class ConfigBinder(string file)
         }
         catch (Exception e) when (e is FormatException or OverflowException)
         {
-            throw Error(node, path, $"expected {expected}, got '{s.Value}'");
+            // A number of thousands of digits is shown by its start and length, keeping the error one readable line.
+            var shown = s.Value.Length > 40 ? $"{s.Value[..20]}... ({s.Value.Length} characters)" : s.Value;
+            throw Error(node, path, $"expected {expected}, got '{shown}'");
         }
     }
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using System.Text;
 using Harness.Benchmarks;
+using Harness.Data;
 
 namespace Harness.Config;
 
@@ -23,14 +24,10 @@ internal static partial class ConfigLoader
     {
         if (Directory.Exists(path)) throw new HarnessInputException($"{path}: is a directory, not a {kind} file");
         if (!File.Exists(path)) throw new HarnessInputException($"{path}: {kind} file not found");
-        string text;
+        byte[] bytes;
         try
         {
-            text = File.ReadAllText(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new HarnessInputException($"{path}: not valid UTF-8");
+            bytes = File.ReadAllBytes(path);
         }
         catch (IOException e)
         {
@@ -40,7 +37,14 @@ internal static partial class ConfigLoader
         {
             throw new HarnessInputException($"{path}: cannot read: permission denied");
         }
-        return text;
+        if (StrictUtf8.FirstInvalid(bytes) is { } bad)
+        {
+            // The key on that line, read leniently, so the message names a key like every other config error.
+            var lineText = Encoding.UTF8.GetString(bytes).Split('\n')[bad.Line - 1];
+            var key = YamlTree.LineKey(lineText) is { } k ? $"{k}: " : "";
+            throw new HarnessInputException($"{path}:{bad.Line}:{bad.Column}: {key}not valid UTF-8 (byte 0x{bad.Value:X2}; save the file as UTF-8)");
+        }
+        return StrictUtf8.Decode(bytes, path);
     }
 
     /// <summary>Parses and validates config <paramref name="text"/> as if read from <paramref name="path"/>.</summary>
@@ -214,6 +218,8 @@ internal static partial class ConfigLoader
 
     private static void CheckReplayAndRehearsalOptions(ExperimentConfig config, ConfigPositions at)
     {
+        // A text curriculum's training pairs are known from the config (an image benchmark's only once it is read).
+        var trainSizes = config.Benchmark is null ? config.Curriculum.Select(d => d.TrainSize).ToList() : null;
         foreach (var strategy in config.Strategies)
         {
             if (strategy is ReplayStrategyConfig replay)
@@ -230,6 +236,9 @@ internal static partial class ConfigLoader
                     throw at.Error(replay, "refresh_logits", "needs store_logits: true (there are no logits to refresh)");
                 if (replay.RefreshLogits && replay.Update == "stage_end")
                     throw at.Error(replay, "refresh_logits", "update: stage_end already stores a stage's logits from its end; refresh_logits would do nothing");
+                if (trainSizes is not null && replay.BufferSize > trainSizes.Sum())
+                    throw at.Error(replay, "buffer_size",
+                        $"{replay.BufferSize} is larger than the curriculum's {trainSizes.Sum()} training pairs ({string.Join(" + ", trainSizes)}): the buffer could never fill");
             }
             if (strategy is RehearsalStrategyConfig rehearsal)
             {
@@ -239,6 +248,10 @@ internal static partial class ConfigLoader
                     throw at.Error(rehearsal, "fraction", "required: give fraction or per_domain");
                 if (rehearsal.Fraction == 0)
                     throw at.Error(rehearsal, "fraction", "must be above 0 (a rehearsal of nothing is naive)");
+                // Every domain but the last is rehearsed later, so each must have per_domain pairs to draw.
+                if (trainSizes is not null && rehearsal.PerDomain is { } perDomain
+                    && config.Curriculum.SkipLast(1).FirstOrDefault(d => d.TrainSize < perDomain) is { } small)
+                    throw at.Error(rehearsal, "per_domain", $"{perDomain} is larger than domain {small.Id}'s train_size {small.TrainSize}");
             }
         }
     }

@@ -20,6 +20,14 @@ internal sealed class ConfigPositions(string file)
     /// <summary>Whether <paramref name="owner"/> was read from the file (not a default).</summary>
     public bool Contains(object owner) => _table.TryGetValue(owner, out _);
 
+    /// <summary>The key path of <paramref name="key"/> of <paramref name="owner"/> (curriculum[1].source), or the key alone.</summary>
+    public string PathOf(object owner, string key)
+    {
+        if (!_table.TryGetValue(owner, out var keys)) return key;
+        if (keys.TryGetValue(key, out var at)) return at.Path;
+        return keys.TryGetValue("", out var self) && self.Path.Length > 0 ? $"{self.Path}.{key}" : key;
+    }
+
     /// <summary>An input error located at <paramref name="key"/> of <paramref name="owner"/> (or at the owner itself).</summary>
     public HarnessInputException Error(object owner, string key, string message)
     {

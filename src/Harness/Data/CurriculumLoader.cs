@@ -37,12 +37,29 @@ internal static class CurriculumLoader
 
     private static IReadOnlyList<QaPair> ReadSource(LoadedConfig loaded, DomainConfig domain)
     {
-        var source = domain.Source;
-        if (source == "math") return MathFacts.All();
-        var path = source.StartsWith("jsonl:", StringComparison.Ordinal)
-            ? ConfigLoader.ResolvePath(loaded.BaseDirectory, source["jsonl:".Length..])
-            : DataPaths.BuiltinDomain(source);
+        if (SourcePath(loaded, domain) is not { } path) return MathFacts.All();
+        if (Directory.Exists(path)) throw loaded.Positions.Error(domain, "source", $"{path} is a directory, not a data file");
         if (!File.Exists(path)) throw loaded.Positions.Error(domain, "source", $"data file {path} not found");
-        return JsonlPairs.Read(path);
+        // Errors in a line name the data file's line and the config key; errors about the whole file, the config key.
+        return JsonlPairs.Read(path, loaded.Positions.PathOf(domain, "source"),
+            reason => loaded.Positions.Error(domain, "source", $"{path}: {reason}"));
+    }
+
+    /// <summary>The data file of <paramref name="domain"/>; null for the generated math facts.</summary>
+    public static string? SourcePath(LoadedConfig loaded, DomainConfig domain) => domain.Source switch
+    {
+        "math" => null,
+        var s when s.StartsWith("jsonl:", StringComparison.Ordinal) => ConfigLoader.ResolvePath(loaded.BaseDirectory, s["jsonl:".Length..]),
+        var s => DataPaths.BuiltinDomain(s),
+    };
+
+    /// <summary>
+    /// An input error about one pair of <paramref name="domain"/> (too long for the context, say): at the data file's
+    /// line of the pair and its <paramref name="field"/>, or at the config's source key for generated facts.
+    /// </summary>
+    public static HarnessInputException PairError(LoadedConfig loaded, DomainConfig domain, QaPair pair, string field, string reason)
+    {
+        if (SourcePath(loaded, domain) is not { } path) return loaded.Positions.Error(domain, "source", reason);
+        return new($"{path}:{JsonlPairs.LineOf(path, pair.Prompt)}: {field}: {reason} ({loaded.Positions.PathOf(domain, "source")})");
     }
 }

@@ -7,33 +7,46 @@ namespace Harness.Data;
 /// <summary>Reads <c>{"prompt": ..., "answer": ...}</c> lines; any malformed line is an error naming file:line.</summary>
 internal static class JsonlPairs
 {
-    /// <summary>All pairs of <paramref name="path"/>, in file order; blank lines are skipped.</summary>
-    public static IReadOnlyList<QaPair> Read(string path)
+    /// <summary>
+    /// All pairs of <paramref name="path"/>, in file order; blank lines are skipped. Errors about one line name
+    /// path:line and end with <paramref name="origin"/> (the config key that named the file); errors about the whole
+    /// file (unreadable, no pairs) are made by <paramref name="fileError"/> from a reason without the path (by default
+    /// "path: reason").
+    /// </summary>
+    public static IReadOnlyList<QaPair> Read(string path, string? origin = null, Func<string, HarnessInputException>? fileError = null)
     {
-        string[] lines;
+        fileError ??= message => new HarnessInputException($"{path}: {message}");
+        var suffix = origin is null ? "" : $" ({origin})";
+        byte[] bytes;
         try
         {
-            lines = File.ReadAllLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new HarnessInputException($"{path}: not valid UTF-8");
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HarnessInputException($"{path}: cannot read: {e.Message}");
+            throw fileError($"cannot read: {e.Message}");
         }
+        var lines = StrictUtf8.Decode(bytes, path, suffix).Split('\n');
         var pairs = new List<QaPair>();
         for (int i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            pairs.Add(ParseLine(lines[i], $"{path}:{i + 1}"));
+            pairs.Add(ParseLine(lines[i].TrimEnd('\r'), $"{path}:{i + 1}", suffix));
         }
-        if (pairs.Count == 0) throw new HarnessInputException($"{path}: no pairs (the file is empty)");
+        if (pairs.Count == 0) throw fileError("no pairs (the file is empty)");
         return pairs;
     }
 
-    private static QaPair ParseLine(string line, string where)
+    /// <summary>The 1-based line of the first pair of <paramref name="path"/> with prompt <paramref name="prompt"/>.</summary>
+    public static int LineOf(string path, string prompt)
+    {
+        var lines = StrictUtf8.Decode(File.ReadAllBytes(path), path).Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+            if (!string.IsNullOrWhiteSpace(lines[i]) && ParseLine(lines[i].TrimEnd('\r'), "", "").Prompt == prompt) return i + 1;
+        throw new InvalidOperationException($"{path} has no prompt '{prompt}'");
+    }
+
+    private static QaPair ParseLine(string line, string where, string suffix)
     {
         JsonDocument doc;
         try
@@ -42,27 +55,27 @@ internal static class JsonlPairs
         }
         catch (JsonException e)
         {
-            throw new HarnessInputException($"{where}: malformed JSON: {e.Message.Split('.')[0]}");
+            throw new HarnessInputException($"{where}: malformed JSON: {e.Message.Split('.')[0]}{suffix}");
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
-                throw new HarnessInputException($"{where}: expected an object {{\"prompt\": ..., \"answer\": ...}}");
+                throw new HarnessInputException($"{where}: expected an object {{\"prompt\": ..., \"answer\": ...}}{suffix}");
             var seen = new HashSet<string>();
             foreach (var property in doc.RootElement.EnumerateObject())
             {
                 if (property.Name is not ("prompt" or "answer"))
-                    throw new HarnessInputException($"{where}: unknown key '{property.Name}' (expected prompt, answer)");
-                if (!seen.Add(property.Name)) throw new HarnessInputException($"{where}: duplicate key '{property.Name}'");
+                    throw new HarnessInputException($"{where}: unknown key '{property.Name}' (expected prompt, answer){suffix}");
+                if (!seen.Add(property.Name)) throw new HarnessInputException($"{where}: duplicate key '{property.Name}'{suffix}");
             }
-            return new QaPair(Field(doc.RootElement, "prompt", where), Field(doc.RootElement, "answer", where));
+            return new QaPair(Field(doc.RootElement, "prompt", where, suffix), Field(doc.RootElement, "answer", where, suffix));
         }
     }
 
-    private static string Field(JsonElement obj, string key, string where)
+    private static string Field(JsonElement obj, string key, string where, string suffix)
     {
-        if (!obj.TryGetProperty(key, out var value)) throw new HarnessInputException($"{where}: missing key '{key}'");
-        if (value.ValueKind != JsonValueKind.String) throw new HarnessInputException($"{where}: {key}: expected a string");
+        if (!obj.TryGetProperty(key, out var value)) throw new HarnessInputException($"{where}: missing key '{key}'{suffix}");
+        if (value.ValueKind != JsonValueKind.String) throw new HarnessInputException($"{where}: {key}: expected a string{suffix}");
         string s;
         try
         {
@@ -70,8 +83,8 @@ internal static class JsonlPairs
         }
         catch (InvalidOperationException)
         {
-            throw new HarnessInputException($"{where}: {key}: not valid text (an unpaired surrogate escape)");
+            throw new HarnessInputException($"{where}: {key}: not valid text (an unpaired surrogate escape){suffix}");
         }
-        return string.IsNullOrWhiteSpace(s) ? throw new HarnessInputException($"{where}: {key}: must not be empty") : s;
+        return string.IsNullOrWhiteSpace(s) ? throw new HarnessInputException($"{where}: {key}: must not be empty{suffix}") : s;
     }
 }

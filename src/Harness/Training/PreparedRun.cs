@@ -19,17 +19,35 @@ internal sealed record PreparedRun(
     {
         var config = loaded.Config;
         var domains = CurriculumLoader.Load(loaded);
-        var corpus = Pretrainer.ReadCorpus(config.Pretrain, loaded.BaseDirectory);
+        var corpus = Pretrainer.ReadCorpus(config.Pretrain, loaded.BaseDirectory,
+            reason => loaded.Positions.Error(config.Pretrain, "corpus", reason));
         if (config.Pretrain.Enabled && corpus.Count == 0)
             throw loaded.Positions.Error(config.Pretrain, "corpus", "the pretraining corpus has no text");
         var texts = domains.SelectMany(d => d.Pool).SelectMany(p => new[] { p.Prompt, p.Answer }).Concat(corpus);
         var tokenizer = TokenizerFactory.Build(config.Tokenizer, texts);
         var samples = domains.Select((d, i) =>
         {
-            foreach (var pair in d.Heldout) TrainingSample.FromPair(pair, i, tokenizer, config.Model.Context, d.Id);
-            return (IReadOnlyList<TrainingSample>)d.Train
-                .Select(p => TrainingSample.FromPair(p, i, tokenizer, config.Model.Context, d.Id)).ToList();
+            foreach (var pair in d.Heldout) Encode(loaded, tokenizer, pair, i, d.Id);
+            return (IReadOnlyList<TrainingSample>)d.Train.Select(p => Encode(loaded, tokenizer, p, i, d.Id)).ToList();
         }).ToList();
         return new PreparedRun(domains, corpus, tokenizer, samples);
+    }
+
+    /// <summary>A pair as a sample; one too long for the context is an error at its data file's line.</summary>
+    private static TrainingSample Encode(LoadedConfig loaded, ITextTokenizer tokenizer, QaPair pair, int domain, string domainId)
+    {
+        int context = loaded.Config.Model.Context;
+        try
+        {
+            return TrainingSample.FromPair(pair, domain, tokenizer, context, domainId);
+        }
+        catch (HarnessInputException e)
+        {
+            // BOS, prompt, SEP: when these alone do not fit, the prompt is at fault whatever the answer.
+            var field = tokenizer.Encode(pair.Prompt).Length + 2 >= context ? "prompt" : "answer";
+            // The location names the domain's file and key, so the message's own "domain: " prefix would repeat it.
+            var reason = e.Message.StartsWith(domainId + ": ", StringComparison.Ordinal) ? e.Message[(domainId.Length + 2)..] : e.Message;
+            throw CurriculumLoader.PairError(loaded, loaded.Config.Curriculum[domain], pair, field, reason);
+        }
     }
 }

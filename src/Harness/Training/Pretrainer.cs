@@ -24,29 +24,28 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
     private const int ProcedureVersion = 1;
 
     /// <summary>The corpus passages (one per non-empty line).</summary>
-    public static IReadOnlyList<string> ReadCorpus(PretrainConfig config, string baseDirectory)
+    public static IReadOnlyList<string> ReadCorpus(PretrainConfig config, string baseDirectory, Func<string, HarnessInputException>? fileError = null)
     {
         if (!config.Enabled) return [];
+        fileError ??= reason => new HarnessInputException(reason);
         var files = config.Corpus == "builtin"
             ? DataPaths.BuiltinPretrainCorpus
             : [ConfigLoader.ResolvePath(baseDirectory, config.Corpus["text:".Length..])];
-        return files.SelectMany(ReadLines).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
+        return files.SelectMany(f => ReadLines(f, fileError)).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
     }
 
-    private static string[] ReadLines(string path)
+    private static string[] ReadLines(string path, Func<string, HarnessInputException> fileError)
     {
+        byte[] bytes;
         try
         {
-            return File.ReadAllLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true));
-        }
-        catch (DecoderFallbackException)
-        {
-            throw new HarnessInputException($"{path}: not valid UTF-8");
+            bytes = File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HarnessInputException($"{path}: cannot read: {e.Message}");
+            throw fileError($"{path}: cannot read: {e.Message}");
         }
+        return StrictUtf8.Decode(bytes, path, " (pretrain.corpus)").Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
     }
 
     /// <summary>Pretrains <paramref name="model"/> on <paramref name="corpus"/>, or loads the cached result. Returns whether the cache was used.</summary>

@@ -259,7 +259,7 @@ public sealed class ConfigLoaderTests : IDisposable
             """);
 
         // Then
-        AssertInputError(result, $"{path}:4:2: YAML syntax error: ");
+        AssertInputError(result, $"{path}:4:2: YAML syntax error near key 'heads': ");
     }
 
     [Fact]

@@ -71,9 +71,9 @@ public sealed class ReplayRehearsalOptionsTests : IDisposable
     }
 
     [Theory]
-    [InlineData("  - {type: replay, selection: loss, replay_batch_size: 2, store_logits: true, logit_weight: 0.3}")]
-    [InlineData("  - {type: rehearsal, per_domain: 4}\n  - {type: replay, selection: balanced}")]
-    [InlineData("  - {type: replay, store_logits: true, refresh_logits: true}")]
+    [InlineData("  - {type: replay, buffer_size: 16, selection: loss, replay_batch_size: 2, store_logits: true, logit_weight: 0.3}")]
+    [InlineData("  - {type: rehearsal, per_domain: 4}\n  - {type: replay, buffer_size: 16, selection: balanced}")]
+    [InlineData("  - {type: replay, buffer_size: 16, store_logits: true, refresh_logits: true}")]
     public void Validate_ValidOptionsAndRehearsalWithReplay_ExitsZero(string strategies)
     {
         var result = Validate(strategies);
