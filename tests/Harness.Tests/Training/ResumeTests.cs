@@ -23,11 +23,11 @@ public sealed class ResumeTests : IDisposable
     /// <summary>Where the stop request lands.</summary>
     public enum StopPoint
     {
-        /// <summary>Right after stage 1's evaluation: the stage-1 checkpoint is the newest.</summary>
+        /// <summary>Right after stage 2's evaluation: the stage-2 checkpoint is the newest.</summary>
         BetweenStages,
-        /// <summary>After a few steps of stage 2.</summary>
+        /// <summary>After a few steps of stage 3 (of a joint run: of its one stage).</summary>
         MidStage,
-        /// <summary>After stage 1's last step, before its evaluation finished: only the initial checkpoint exists.</summary>
+        /// <summary>After stage 2's last step, before its evaluation finished: the stage-1 checkpoint is the newest.</summary>
         DuringEvaluation,
     }
 
@@ -47,8 +47,10 @@ public sealed class ResumeTests : IDisposable
     [MemberData(nameof(TextCases))]
     public void StoppedRun_Resumed_MatchesUninterruptedRunExactly(string name, string strategies, string training, StopPoint point)
     {
-        // Given a tiny text config with these strategies
-        var yaml = TinyConfig.Yaml(name: name, strategies: strategies, training: $"{{batch_size: 8, epochs: 3, lr: 0.003, {training}log_every: 1}}");
+        // Given a tiny text config of three domains (so a checkpoint holds state two stages built) with these strategies
+        var yaml = TinyConfig.Yaml(name: name, strategies: strategies, training: $"{{batch_size: 8, epochs: 3, lr: 0.003, {training}log_every: 1}}")
+            .Replace(WordsDomain, WordsDomain + "  - {id: upper, source: \"jsonl:upper.jsonl\", train_size: 24, test_size: 8}\n");
+        _dir.Write("upper.jsonl", string.Concat(TinyConfig.Words.Select(w => $"{{\"prompt\": \"{w}\", \"answer\": \"{w.ToUpperInvariant()}\"}}\n")));
         var config = TinyConfig.WriteTo(_dir, $"{name}.yaml", yaml);
         var loaded = ConfigLoader.Load(config);
         // When it runs once uninterrupted, and once stopped at the point and resumed
@@ -93,7 +95,7 @@ public sealed class ResumeTests : IDisposable
         var config = TinyConfig.WriteTo(_dir);
         var loaded = ConfigLoader.Load(config);
         var stopped = _dir.File("stopped");
-        Stop(loaded, stopped, Trigger(StopPoint.BetweenStages, joint: false));
+        Stop(loaded, stopped, line => line.StartsWith("eval after stage 1/", StringComparison.Ordinal));
         // When it is resumed with another learning rate
         var other = TinyConfig.WriteTo(_dir, "other.yaml", TinyConfig.Yaml(training: "{batch_size: 8, epochs: 3, lr: 0.005, log_every: 2}"));
         var result = CliResult.Run(other, "--resume", stopped, "--cache-dir", _dir.File("cache"));
@@ -141,6 +143,8 @@ public sealed class ResumeTests : IDisposable
         Assert.False(Harness.Metrics.Reports.RunRecord.IsCompleted(stopped));
     }
 
+    private const string WordsDomain = "  - {id: words, source: \"jsonl:words.jsonl\", train_size: 24, test_size: 8}\n";
+
     /// <summary>Runs <paramref name="loaded"/> into <paramref name="directory"/>, stopping (as SIGINT) at the trigger line.</summary>
     private void Stop(LoadedConfig loaded, string directory, Func<string, bool> trigger)
     {
@@ -162,9 +166,9 @@ public sealed class ResumeTests : IDisposable
 
     private static Func<string, bool> Trigger(StopPoint point, bool joint) => point switch
     {
-        StopPoint.BetweenStages => line => line.StartsWith("eval after stage 1/", StringComparison.Ordinal),
-        StopPoint.MidStage => line => Regex.IsMatch(line, joint ? @"^stage 1/1 \S+ step 3/" : @"^stage 2/2 \S+ step 2/"),
-        _ => line => Regex.Match(line, @"^stage 1/2 \S+ step (\d+)/(\d+):") is { Success: true } m && m.Groups[1].Value == m.Groups[2].Value,
+        StopPoint.BetweenStages => line => line.StartsWith("eval after stage 2/", StringComparison.Ordinal),
+        StopPoint.MidStage => line => Regex.IsMatch(line, joint ? @"^stage 1/1 \S+ step 3/" : @"^stage 3/3 \S+ step 2/"),
+        _ => line => Regex.Match(line, @"^stage 2/3 \S+ step (\d+)/(\d+):") is { Success: true } m && m.Groups[1].Value == m.Groups[2].Value,
     };
 
     private static string Status(string directory) =>
