@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using Harness.Config;
+using Harness.Metrics.Reports;
+using Harness.Tests.Cli;
+using Harness.Training;
+
+namespace Harness.Tests.Training;
+
+/// <summary>
+/// The harness as a process, killed with SIGKILL at several points (pretraining, mid-stage, during an evaluation,
+/// while writing the outputs) and resumed, gives the uninterrupted run's results bit for bit; SIGINT and SIGTERM stop
+/// it after the current step with status interrupted and exit 130/143; two runs of one config at once never share a folder.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class KillAndResumeTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// The tiny config, pretraining without the cache so a kill can land in it; <paramref name="epochs"/> long enough
+    /// that a signal sent on seeing a log line (which the process printed a moment earlier) still finds it training.
+    /// </summary>
+    private string Config(int epochs = 4) => TinyConfig.WriteTo(_dir, "kill.yaml", TinyConfig.Yaml(
+        name: "kill",
+        pretrain: "{corpus: builtin, steps: 40, batch_size: 8, cache: false}",
+        strategies: "  - {type: replay, buffer_size: 8, replay_ratio: 0.25}\n  - {type: ewc, lambda: 10}",
+        training: $"{{batch_size: 8, epochs: {epochs}, lr: 0.003, log_every: 1}}"));
+
+    public static TheoryData<string, string> KillPoints() => new()
+    {
+        { "pretraining", @"^pretrain step 10/" },
+        { "mid-stage", @"^stage 2/2 words step 3/" },
+        { "evaluation", @"^stage 1/2 math step (\d+)/\1:" },
+        { "outputs", @"^eval after stage 2/2 " },
+    };
+
+    [Theory]
+    [MemberData(nameof(KillPoints))]
+    public void KilledRun_Resumed_MatchesUninterruptedRunBitForBit(string point, string killAt)
+    {
+        // Given the config, run once uninterrupted
+        var config = Config();
+        var twin = new ExperimentRunner(new StringWriter(), false) { CacheDirectory = _dir.File("cache") }.Run(ConfigLoader.Load(config), _dir.File("twin"));
+        // When a process running it is killed with SIGKILL at the point
+        var run = _dir.File($"killed-{point}");
+        using (var process = new HarnessProcess(_dir.Path, config, "--out", run, "--cache-dir", _dir.File("cache")))
+        {
+            Assert.True(process.WaitForLine(line => Regex.IsMatch(line, killAt)), $"never reached {point}:\n{process.Output}\n{process.Errors}");
+            process.Kill();
+        }
+        // Then the folder never passes for a finished run (unless the kill came after the last write)
+        bool completed = RunRecord.IsCompleted(run);
+        Assert.True(!completed || point == "outputs", $"killed during {point}, yet metrics.json says completed");
+        // And resumed, it completes with the uninterrupted run's matrices, loss curve and weights
+        if (!completed)
+        {
+            var resumed = CliResult.Run(config, "--resume", run, "--cache-dir", _dir.File("cache"));
+            Assert.True(resumed.ExitCode == 0, resumed.ToString());
+        }
+        var a = JsonNode.Parse(File.ReadAllText(Path.Combine(twin, "metrics.json")))!;
+        var b = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        foreach (var key in new[] { "status", "accuracy_matrix", "token_accuracy_matrix", "heldout", "loss_curve", "trained_tokens" })
+            Assert.True(JsonNode.DeepEquals(a[key], b[key]), $"{point}: {key} differs:\n{a[key]?.ToJsonString()}\n{b[key]?.ToJsonString()}");
+        Assert.Equal(File.ReadAllBytes(Path.Combine(twin, "model.pt")), File.ReadAllBytes(Path.Combine(run, "model.pt")));
+    }
+
+    [Theory]
+    [InlineData(2, 130, "SIGINT")]
+    [InlineData(15, 143, "SIGTERM")]
+    public void Signal_StopsAfterTheStep_WritesInterrupted_AndExitsWithTheSignalCode(int signal, int exitCode, string name)
+    {
+        // Given a run in mid-stage
+        var config = Config(epochs: 60);
+        var run = _dir.File("signalled");
+        using var process = new HarnessProcess(_dir.Path, config, "--out", run, "--cache-dir", _dir.File("cache"));
+        Assert.True(process.WaitForLine(line => line.StartsWith("stage 2/2 words step 2/", StringComparison.Ordinal)), process.Output);
+        // When the signal arrives
+        process.Signal(signal);
+        // Then the process exits with 128 + the signal, metrics.json says interrupted with the stages done, and the run resumes
+        Assert.Equal(exitCode, process.WaitForExit());
+        Assert.Contains($"interrupted: interrupted by {name}", process.Errors);
+        var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        Assert.Equal("interrupted", metrics["status"]!.GetValue<string>());
+        Assert.Equal(name, metrics["signal"]!.GetValue<string>());
+        Assert.Equal(1, metrics["completed_stages"]!.GetValue<int>());
+        Assert.Equal(0, CliResult.Run(config, "--resume", run, "--cache-dir", _dir.File("cache")).ExitCode);
+        Assert.True(RunRecord.IsCompleted(run));
+    }
+
+    [Fact]
+    public void SecondSigint_EndsTheProcessAtOnce()
+    {
+        // Given a run pretraining a wider model on big batches (steps of a few hundred ms: an orderly stop would wait for one)
+        var config = TinyConfig.WriteTo(_dir, "slow.yaml", TinyConfig.Yaml(name: "slow",
+            pretrain: "{corpus: builtin, steps: 400, batch_size: 64, cache: false}",
+            training: "{batch_size: 8, epochs: 2, lr: 0.003, log_every: 1}").Replace("d_model: 32, layers: 1", "d_model: 256, layers: 4"));
+        var run = _dir.File("twice");
+        using var process = new HarnessProcess(_dir.Path, config, "--out", run, "--cache-dir", _dir.File("cache"));
+        Assert.True(process.WaitForLine(line => line.StartsWith("pretrain step 2/", StringComparison.Ordinal)), process.Output);
+        // When SIGINT arrives, and again a moment later
+        process.Signal(2);
+        Thread.Sleep(30);
+        process.Signal(2);
+        // Then the process ends by the signal (130) without the orderly stop, which would have finished the step first
+        Assert.Equal(130, process.WaitForExit());
+        Assert.DoesNotContain("interrupted:", process.Errors);
+        Assert.Equal("running", JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["status"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void TwoRunsOfOneConfigAtOnce_WriteIntoTwoFolders()
+    {
+        // Given one config, no --out
+        var config = Config();
+        var results = _dir.File("results");
+        // When two processes run it at the same moment
+        using var first = new HarnessProcess(results, config, "--cache-dir", _dir.File("cache"));
+        using var second = new HarnessProcess(results, config, "--cache-dir", _dir.File("cache"));
+        Assert.Equal(0, first.WaitForExit());
+        Assert.Equal(0, second.WaitForExit());
+        // Then each completed in its own folder
+        var runs = Directory.GetDirectories(Path.Combine(results, "kill"));
+        Assert.Equal(2, runs.Length);
+        Assert.All(runs, run => Assert.True(RunRecord.IsCompleted(run), run));
+    }
+}
