@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using Harness.Benchmarks;
 using Harness.Config;
@@ -111,7 +112,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         double limit = config.Training.MaxMemoryMb > 0 ? config.Training.MaxMemoryMb : MemoryEstimate.DefaultLimitMb();
         if (work.Memory.TotalMb > limit)
             throw loaded.Positions.Error(config.Training, "max_memory_mb",
-                $"the run needs an estimated {work.Memory.TotalMb:F0} MiB, above the limit of {limit:F0} MiB ({work.Memory.Describe(limit)}); " +
+                string.Create(CultureInfo.InvariantCulture, $"the run needs an estimated {work.Memory.TotalMb:F0} MiB, above the limit of {limit:F0} MiB ({work.Memory.Parts}); ") +
                 "shrink the model, batch or buffer, or raise training.max_memory_mb");
 
         RunCheckpoint? resume = null;

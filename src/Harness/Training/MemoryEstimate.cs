@@ -62,10 +62,13 @@ internal sealed record MemoryEstimate(long Weights, long Optimizer, long Teacher
     public static double DefaultLimitMb() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8 / (1 << 20);
 
     /// <summary>One log line: every part and the total, in MiB.</summary>
-    public string Describe(double limitMb) => string.Create(CultureInfo.InvariantCulture,
-        $"memory estimate: weights {Mb(Weights)} + gradients {Mb(Weights)} + optimiser {Mb(Optimizer)} + teacher {Mb(Teacher)} + " +
-        $"anchors {Mb(Anchors)} + replay buffer {Mb(Buffer)} + data {Mb(Data)} + activations {Mb(Activations)} = {Mb(Total)} MiB " +
-        $"(limit {limitMb:F0} MiB)");
+    public string Describe(double limitMb) =>
+        string.Create(CultureInfo.InvariantCulture, $"memory estimate: {Parts} (limit {limitMb:F0} MiB)");
+
+    /// <summary>Every part and the total, in MiB.</summary>
+    public string Parts =>
+        $"weights {Mb(Weights)} + gradients {Mb(Weights)} + optimiser {Mb(Optimizer)} + teacher {Mb(Teacher)} + " +
+        $"anchors {Mb(Anchors)} + replay buffer {Mb(Buffer)} + data {Mb(Data)} + activations {Mb(Activations)} = {Mb(Total)} MiB";
 
     /// <summary>Total in MiB.</summary>
     public double TotalMb => Total / (double)(1 << 20);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Harness.Config;
 using Harness.Models;
 using TorchSharp;
@@ -128,10 +129,11 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     {
         var where = $"{label} step {step + 1}/{totalSteps}";
         if (training.OnNonfinite != "skip_batch")
-            throw new NonFiniteLossException($"{where}: the loss is {lossValue} (training.on_nonfinite: stop; skip_batch skips such batches)");
+            throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
+                $"{where}: the loss is {lossValue} (training.on_nonfinite: stop; skip_batch skips such batches)"));
         SkippedBatches++;
         _globalStep++;
-        log.Line($"{where}: the loss is {lossValue}; batch skipped (training.on_nonfinite: skip_batch)");
+        log.Line(string.Create(CultureInfo.InvariantCulture, $"{where}: the loss is {lossValue}; batch skipped (training.on_nonfinite: skip_batch)"));
         stop?.ThrowIfRequested(where);
         return true;
     }

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
 using Harness.Metrics.Reports;
+using Harness.Config;
 using Harness.Tests.Cli;
+using Harness.Tests.Training;
+using Harness.Training;
 
 namespace Harness.Tests.Experiments;
 
@@ -58,6 +61,32 @@ public sealed class SuiteRunnerTests(SuiteFixture suite) : IClassFixture<SuiteFi
         Assert.Contains("replay seed 1: an earlier attempt did not finish; running it again", again.Stdout);
         Assert.Contains("1 run, 3 skipped", again.Stdout);
         Assert.True(RunRecord.IsCompleted(Path.Combine(suite.OutDirectory, "replay/s1")));
+    }
+
+    [Fact]
+    public void Ca_StoppedRunWithACheckpoint_IsResumedNotRunAgain()
+    {
+        // Given replay seed 1 stopped (as by SIGINT) after its first stage, of the same config, with its checkpoint
+        var run = Path.Combine(suite.OutDirectory, "replay/s1");
+        var finished = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        var loaded = ConfigLoader.Load(Path.Combine(run, "config.resolved.yaml"));
+        Directory.Delete(run, recursive: true);
+        var stop = new StopSignal();
+        var console = new TriggerWriter(l => l.StartsWith("eval after stage 1/", StringComparison.Ordinal), () => stop.Request(2));
+        Assert.Throws<RunInterruptedException>(() =>
+            new ExperimentRunner(console, false) { CacheDirectory = suite.CacheDirectory, Stop = stop }.Run(loaded, run));
+
+        // When the suite runs again
+        var again = suite.Suite();
+
+        // Then that run resumes from its checkpoint and ends as it did uninterrupted; the others are skipped
+        Assert.True(again.ExitCode == 0, again.ToString());
+        Assert.Contains("replay seed 1: unfinished, resuming from its checkpoint", again.Stdout);
+        Assert.Contains("1 run, 3 skipped", again.Stdout);
+        var resumed = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
+        Assert.Equal(1, (int)resumed["resumes"]!);
+        Assert.True(JsonNode.DeepEquals(finished["accuracy_matrix"], resumed["accuracy_matrix"]));
+        Assert.True(JsonNode.DeepEquals(finished["loss_curve"], resumed["loss_curve"]));
     }
 
     [Fact]

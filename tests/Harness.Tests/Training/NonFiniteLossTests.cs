@@ -1,0 +1,62 @@
+using Harness.Benchmarks;
+using Harness.Config;
+using Harness.Models;
+using Harness.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Tests.Training;
+
+/// <summary>A NaN or infinite loss never reaches the weights: it stops the run naming where, or skips the batch.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class NonFiniteLossTests
+{
+    /// <summary>5 SGD steps of a small MLP whose loss gets <paramref name="poison"/> added at step 3 (1-based); returns the weights before and after, and the log.</summary>
+    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, float poison)
+    {
+        torch.manual_seed(3);
+        using var pixels = rand(4, 4);
+        using var view = new ImageView(pixels, 2, 2);
+        using var model = new MlpClassifier(4, [3], 2);
+        var samples = Enumerable.Range(0, 4).Select(r => TrainingSample.FromImage(new ImageExample(view, r, r % 2), 0)).ToList();
+        var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = 0, WeightDecay = 0, LogEvery = 1, OnNonfinite = onNonfinite };
+        var console = new StringWriter();
+        using var log = new RunLog(console, interactive: false);
+        var loop = new StepLoop(model, CPU, log, training);
+        float[] Weights() => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
+        var before = Weights();
+        int step = 0;
+        var error = Record.Exception(() => loop.Run("stage 2/3 poetry", 5, 0.1, _ => samples,
+            (_, logits) => ++step == 3 ? logits.sum() * 0 + poison : null, _ => { }));
+        var after = Weights();
+        loop.Dispose();
+        return (before, after, console.ToString(), loop, error);
+    }
+
+    [Theory]
+    [InlineData(float.NaN, "NaN")]
+    [InlineData(float.PositiveInfinity, "Infinity")]
+    public void NonFiniteLoss_WithStop_FailsNamingStageStepAndDomain(float poison, string shown)
+    {
+        // Given on_nonfinite: stop (the default) and a loss that turns non-finite at step 3
+        var (_, after, _, _, error) = Train("stop", poison);
+        // Then training stops there with a message naming stage, domain and step, and no NaN reached the weights
+        var e = Assert.IsType<NonFiniteLossException>(error);
+        Assert.StartsWith("stage 2/3 poetry step 3/5: the loss is ", e.Message);
+        Assert.Contains(shown, e.Message);
+        Assert.All(after, w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void NonFiniteLoss_WithSkipBatch_SkipsThatStepOnly()
+    {
+        // Given on_nonfinite: skip_batch and a NaN at step 3 of 5
+        var (before, after, log, loop, error) = Train("skip_batch", float.NaN);
+        // Then the run goes on: 4 steps trained, 1 skipped and logged, weights finite and changed
+        Assert.Null(error);
+        Assert.Equal(1, loop.SkippedBatches);
+        Assert.Contains("stage 2/3 poetry step 3/5: the loss is NaN; batch skipped", log);
+        Assert.All(after, w => Assert.True(float.IsFinite(w)));
+        Assert.NotEqual(before, after);
+    }
+}
