@@ -13,11 +13,40 @@ namespace Harness.Tests.Training;
 /// it after the current step with status interrupted and exit 130/143; two runs of one config at once never share a folder.
 /// </summary>
 [Collection(TorchCollection.Name)]
-public sealed class KillAndResumeTests : IDisposable
+public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposable, IClassFixture<KillAndResumeTests.Twin>
 {
     private readonly TempDirectory _dir = new();
 
     public void Dispose() => _dir.Dispose();
+
+    /// <summary>
+    /// The config the kill tests share and its uninterrupted run, made once. Long enough (pretraining 300 steps, 30
+    /// epochs a stage) that a kill sent on seeing a log line, which the process printed a moment earlier, still lands
+    /// near that line on a busy machine.
+    /// </summary>
+    public sealed class Twin : IDisposable
+    {
+        private readonly TempDirectory _dir = new();
+
+        public Twin()
+        {
+            Config = TinyConfig.WriteTo(_dir, "kill.yaml", TinyConfig.Yaml(
+                name: "kill",
+                pretrain: "{corpus: builtin, steps: 300, batch_size: 8, cache: false}",
+                strategies: "  - {type: replay, buffer_size: 8, replay_ratio: 0.25}\n  - {type: ewc, lambda: 10}",
+                training: "{batch_size: 8, epochs: 30, lr: 0.003, log_every: 1}"));
+            Directory = new ExperimentRunner(new StringWriter(), false) { CacheDirectory = _dir.File("cache") }
+                .Run(ConfigLoader.Load(Config), _dir.File("twin"));
+        }
+
+        /// <summary>The config's path.</summary>
+        public string Config { get; }
+
+        /// <summary>The uninterrupted run's folder.</summary>
+        public string Directory { get; }
+
+        public void Dispose() => _dir.Dispose();
+    }
 
     /// <summary>
     /// The tiny config, pretraining without the cache so a kill can land in it; <paramref name="epochs"/> long enough
@@ -31,7 +60,7 @@ public sealed class KillAndResumeTests : IDisposable
 
     public static TheoryData<string, string> KillPoints() => new()
     {
-        { "pretraining", @"^pretrain step 10/" },
+        { "pretraining", @"^pretrain step 20/" },
         { "mid-stage", @"^stage 2/2 words step 3/" },
         { "evaluation", @"^stage 1/2 math step (\d+)/\1:" },
         { "outputs", @"^eval after stage 2/2 " },
@@ -41,9 +70,8 @@ public sealed class KillAndResumeTests : IDisposable
     [MemberData(nameof(KillPoints))]
     public void KilledRun_Resumed_MatchesUninterruptedRunBitForBit(string point, string killAt)
     {
-        // Given the config, run once uninterrupted
-        var config = Config();
-        var twin = new ExperimentRunner(new StringWriter(), false) { CacheDirectory = _dir.File("cache") }.Run(ConfigLoader.Load(config), _dir.File("twin"));
+        // Given the config and its uninterrupted run
+        var config = twin.Config;
         // When a process running it is killed with SIGKILL at the point
         var run = _dir.File($"killed-{point}");
         using (var process = new HarnessProcess(_dir.Path, config, "--out", run, "--cache-dir", _dir.File("cache")))
@@ -60,11 +88,11 @@ public sealed class KillAndResumeTests : IDisposable
             var resumed = CliResult.Run(config, "--resume", run, "--cache-dir", _dir.File("cache"));
             Assert.True(resumed.ExitCode == 0, resumed.ToString());
         }
-        var a = JsonNode.Parse(File.ReadAllText(Path.Combine(twin, "metrics.json")))!;
+        var a = JsonNode.Parse(File.ReadAllText(Path.Combine(twin.Directory, "metrics.json")))!;
         var b = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
         foreach (var key in new[] { "status", "accuracy_matrix", "token_accuracy_matrix", "heldout", "loss_curve", "trained_tokens" })
             Assert.True(JsonNode.DeepEquals(a[key], b[key]), $"{point}: {key} differs:\n{a[key]?.ToJsonString()}\n{b[key]?.ToJsonString()}");
-        Assert.Equal(File.ReadAllBytes(Path.Combine(twin, "model.pt")), File.ReadAllBytes(Path.Combine(run, "model.pt")));
+        Assert.Equal(File.ReadAllBytes(Path.Combine(twin.Directory, "model.pt")), File.ReadAllBytes(Path.Combine(run, "model.pt")));
     }
 
     [Theory]
