@@ -1,4 +1,5 @@
 using Harness.Config;
+using Harness.Metrics.Reports;
 using Harness.Models;
 using Harness.Strategies;
 using Harness.Tokenizers;
@@ -29,6 +30,8 @@ internal static class AnswerCommand
         foreach (var file in new[] { "config.resolved.yaml", "tokenizer.json", "model.pt", "metrics.json" })
             if (!File.Exists(Path.Combine(runDirectory, file)))
                 throw new HarnessInputException($"{Path.Combine(runDirectory, file)}: not found (is {runDirectory} a finished run?)");
+        if (!RunRecord.IsCompleted(runDirectory))
+            throw new HarnessInputException($"{Path.Combine(runDirectory, "metrics.json")}: status is not completed (an unfinished run has no final model to answer with)");
         var config = ConfigLoader.Load(Path.Combine(runDirectory, "config.resolved.yaml"), requireData: false).Config;
         var tokenizer = TokenizerFactory.FromJson(File.ReadAllText(Path.Combine(runDirectory, "tokenizer.json")));
         var ids = config.Curriculum.Select(d => d.Id).ToList();

@@ -135,6 +135,7 @@ internal static class HarnessCli
         var loaded = ConfigLoader.Load(config).WithOverrides(line.Integer("--seed"), line.Device());
         // Checked before the data is read, so a folder that cannot be created fails before anything is written.
         var (outDirectory, cacheDirectory) = (line.Folder("--out"), line.Folder("--cache-dir"));
+        stop?.Arm();
         var runner = new ExperimentRunner(stdout, interactive) { CacheDirectory = cacheDirectory, Stop = stop };
         if (line.Value("--resume") is { } runDirectory) runner.Resume(loaded, runDirectory);
         else runner.Run(loaded, outDirectory);

@@ -42,6 +42,7 @@ internal static class SuiteCommand
             Device = line.Device(),
             CacheDirectory = line.Value("--cache-dir"),
         };
+        stop?.Arm();
         var outcome = new SuiteRunner(stdout, interactive) { Stop = stop }.Run(suite, options);
         int exit = outcome.Failed.Count == 0 ? 0 : 1;
         foreach (var failed in outcome.Failed) stdout.WriteLine($"FAILED: {failed.Variant} seed {failed.Seed}: {failed.Reason} ({failed.Directory})");

@@ -32,6 +32,6 @@ internal sealed record TrainingConfig
     [ConfigChoice("stop", "skip_batch")] public string OnNonfinite { get; init; } = "stop";
     /// <summary>Refuse a run whose estimated memory (weights, optimiser, teacher, regulariser anchors, buffer) is above this many MiB; 0 = 80% of this machine's memory.</summary>
     [ConfigRange(0, 1e9)] public double MaxMemoryMb { get; init; }
-    /// <summary>Steps between log lines (the loss is read from the device only then).</summary>
+    /// <summary>Steps between log lines and loss-curve points.</summary>
     [ConfigRange(1, 1_000_000)] public int LogEvery { get; init; } = 25;
 }

@@ -38,6 +38,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             var (variant, seed, loaded) = plan[i];
             var directory = RunFolder(root, variant.Label, seed);
             var header = $"suite {suite.Name}: run {i + 1}/{plan.Count} {variant.Label} seed {seed}";
+            Stop?.ThrowIfRequested($"suite {suite.Name} before run {i + 1}/{plan.Count}");
             var state = Status(directory, loaded);
             switch (state)
             {
@@ -148,7 +149,8 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     /// </summary>
     internal static RunFolderState Status(string directory, LoadedConfig loaded)
     {
-        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any()) return new RunFolderState.Empty();
+        if (!Directory.Exists(directory) || !Directory.EnumerateFileSystemEntries(directory).Any() || RunFolderLock.OnlyStaleLock(directory))
+            return new RunFolderState.Empty();
         if (RunFolderLock.IsHeld(directory)) return new RunFolderState.Busy();
         if (!RunRecord.IsCompleted(directory))
             return File.Exists(RunCheckpoint.PathIn(directory)) && SameConfig(directory, loaded)
@@ -165,15 +167,13 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
         try
         {
             var stored = ConfigLoader.Load(Path.Combine(directory, "config.resolved.yaml"), requireData: false).Config;
-            return Comparable(stored) == Comparable(loaded.Resolved());
+            return ConfigIdentity.Of(stored) == ConfigIdentity.Of(loaded.Resolved());
         }
         catch (HarnessInputException)
         {
             return false; // an unreadable resolved config cannot prove the run is this config's: redo it
         }
     }
-
-    private static string Comparable(ExperimentConfig config) => ConfigWriter.ToYaml(config with { Device = "auto" });
 
     /// <summary>Empties a suite's run folder before a rerun, refusing folders that do not look like a run's.</summary>
     private static void ClearRunFolder(string directory)

@@ -181,6 +181,7 @@ internal sealed class ReplayPlugin : IStrategyPlugin
         _offered.Clear();
         foreach (int id in state.Ints("offered")) _offered.Add(state.Samples.Sample(id));
         _draw.State = state.Value("draw").GetValue<ulong>();
+        _domainIds = context.DomainIds; // the report names domains even when no stage is left to start
     }
 
     /// <inheritdoc />

@@ -5,6 +5,7 @@ using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Data;
 using Harness.Metrics.IO;
+using Harness.Metrics.Reports;
 using Harness.Models;
 using Harness.Strategies;
 using Harness.Tokenizers;
@@ -92,23 +93,11 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         return Start(loaded, text, device, outDirectory, resumeDirectory, clock);
     }
 
-    /// <summary>
-    /// What differs between a text run and an image-benchmark run: the curriculum, the memory estimate, the log's
-    /// description, the model, pretraining (returns whether the base came from the cache) and the evaluation.
-    /// </summary>
-    private sealed record RunWork(
-        CurriculumSamples Curriculum,
-        MemoryEstimate Memory,
-        IReadOnlyList<string> Description,
-        Func<ContinualModel> NewModel,
-        Func<ContinualModel, RunLog, bool> Pretrain,
-        Func<IReadOnlyList<IStrategyPlugin>, IDomainEvaluation> EvaluationFor,
-        ITextTokenizer? Tokenizer);
-
     /// <summary>Checks the memory estimate, claims the folder, and trains with status, checkpoints and the outputs.</summary>
     private string Start(LoadedConfig loaded, RunWork work, Device device, string? outDirectory, string? resumeDirectory, Stopwatch clock)
     {
         var config = loaded.Config;
+        Stop?.ThrowIfRequested("preparing the data"); // nothing written yet
         double limit = config.Training.MaxMemoryMb > 0 ? config.Training.MaxMemoryMb : MemoryEstimate.DefaultLimitMb();
         if (work.Memory.TotalMb > limit)
             throw loaded.Positions.Error(config.Training, "max_memory_mb",
@@ -144,6 +133,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             log.Line($"model: {model.parameters().Sum(p => p.numel())} parameters");
             // A resumed run takes its weights from the checkpoint, so it never pretrains again.
             bool cached = resume?.Run["pretrain_cached"]?.GetValue<bool>() ?? work.Pretrain(model, log);
+            Stop?.ThrowIfRequested("pretraining");
             // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
             torch.manual_seed(config.Seed + 1);
             TrainAndWrite(config, model, work, device, directory, log, status, clock, cached, resume);
@@ -151,11 +141,11 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         catch (RunInterruptedException e)
         {
             log.Line($"{e.Message}: stopped after {clock.Elapsed.TotalSeconds:F1} s; " +
-                     (File.Exists(RunCheckpoint.PathIn(directory)) ? $"resume with ./run.sh {loaded.Positions.File} --resume {directory}" : "nothing to resume yet"));
+                     (File.Exists(RunCheckpoint.PathIn(directory)) ? $"resume with {ResumeCheck.Hint(loaded.Positions.File, config.Seed, directory)}" : "nothing to resume yet"));
             status.Interrupted(e);
             throw;
         }
-        catch (Exception e)
+        catch (Exception e) when (!RunRecord.IsCompleted(directory)) // a completed run stays completed, whatever fails after
         {
             log.Line($"failed after {clock.Elapsed.TotalSeconds:F1} s: {e.Message}");
             status.Failed(e);
@@ -189,7 +179,9 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
                     status.StageFinished(snapshot.CompletedStages, snapshot.StageCount, snapshot.Rows.Exact());
                 },
             };
+            if (resume is not null) status.Resumed(resume, work.Curriculum.DomainIds);
             var result = trainer.Run(work.Curriculum, resume);
+            Stop?.ThrowIfRequested("the last evaluation"); // the last checkpoint holds every stage: a resume writes the outputs
 
             // Measured before and after training; the better of the two, as within each (see CalibrationWorkload).
             double calibration = Math.Max(calibrationBefore, CalibrationWorkload.Measure(device));

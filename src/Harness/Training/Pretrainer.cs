@@ -56,6 +56,8 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         {
             try
             {
+                // Read into a copy first: a file that fails halfway must not leave the model half overwritten.
+                using (var probe = model.Copy()) probe.load(path);
                 model.load(path);
                 log.Line($"pretrain: loaded cached base {path}");
                 return true;

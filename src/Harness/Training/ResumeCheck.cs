@@ -26,6 +26,7 @@ internal static class ResumeCheck
             if (RunRecord.IsCompleted(directory))
                 throw new HarnessInputException($"--resume {directory}: the run already completed (metrics.json status completed); nothing to resume");
             CheckSameConfig(loaded, resolved);
+            SweepTemporaryFiles(directory);
             checkpoint = RunCheckpoint.Read(directory);
             if (checkpoint is null) Empty(directory);
             return claim;
@@ -36,6 +37,12 @@ internal static class ResumeCheck
             claim.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Removes what atomic writes cut short by the kill left behind (hidden <c>.NAME.GUID.tmp</c> files, a checkpoint's among them).</summary>
+    private static void SweepTemporaryFiles(string directory)
+    {
+        foreach (var file in Directory.EnumerateFiles(directory, ".*.tmp", SearchOption.AllDirectories)) File.Delete(file);
     }
 
     /// <summary>Deletes everything in a run folder but its lock, so the run can start again there.</summary>
@@ -49,7 +56,10 @@ internal static class ResumeCheck
         }
     }
 
-    /// <summary>The run's resolved config must equal <paramref name="loaded"/>'s (the device aside: the same run may move).</summary>
+    /// <summary>The command that resumes the run in <paramref name="directory"/> (the seed given, in case --seed set it).</summary>
+    public static string Hint(string configPath, int seed, string directory) => $"./run.sh {configPath} --resume {directory} --seed {seed}";
+
+    /// <summary>The run's resolved config must be <paramref name="loaded"/>'s experiment (<see cref="ConfigIdentity"/>).</summary>
     private static void CheckSameConfig(LoadedConfig loaded, string resolvedPath)
     {
         ExperimentConfig stored;
@@ -61,8 +71,8 @@ internal static class ResumeCheck
         {
             throw new HarnessInputException($"--resume: the run's config is unreadable: {e.Message}");
         }
-        var theirs = ConfigWriter.ToYaml(stored with { Device = "auto" }).Split('\n');
-        var ours = ConfigWriter.ToYaml(loaded.Resolved() with { Device = "auto" }).Split('\n');
+        var theirs = ConfigIdentity.Of(stored).Split('\n');
+        var ours = ConfigIdentity.Of(loaded.Resolved()).Split('\n');
         for (int i = 0; i < Math.Max(theirs.Length, ours.Length); i++)
         {
             var a = i < theirs.Length ? theirs[i] : "";

@@ -24,11 +24,14 @@ internal sealed class RunCheckpoint : IDisposable
     private const string MetadataKey = "harness_checkpoint";
     private const int Format = 1;
     private readonly SafeTensorsContent _content;
+    private readonly string _path;
+    private bool _released;
 
-    private RunCheckpoint(SafeTensorsContent content, JsonObject state)
+    private RunCheckpoint(SafeTensorsContent content, JsonObject state, string path)
     {
         _content = content;
         State = state;
+        _path = path;
     }
 
     /// <summary>The JSON part: <c>completed_stages</c>, <c>stage_count</c>, <c>rows</c>, <c>loop</c>, <c>run</c> (the runner's facts), ...</summary>
@@ -97,7 +100,7 @@ internal sealed class RunCheckpoint : IDisposable
             var state = content.Metadata.TryGetValue(MetadataKey, out var json) ? JsonNode.Parse(json) as JsonObject : null;
             if (state?["format"]?.GetValue<int>() != Format)
                 throw new HarnessInputException($"{path}: not a Harness checkpoint of format {Format}");
-            return new RunCheckpoint(content, state);
+            return new RunCheckpoint(content, state, path);
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
         {
@@ -114,9 +117,26 @@ internal sealed class RunCheckpoint : IDisposable
     /// <summary>
     /// Puts the trainer back where the checkpoint left it: model weights, evaluation rows, step counters, kept optimiser,
     /// batch order, each plugin's state, and last the torch random state (restoring plugins may draw from it, as a fresh
-    /// adapter does, so it is set after them).
+    /// adapter does, so it is set after them). The checkpoint's tensors are released afterwards (everything restored is
+    /// a copy), so a resumed run does not hold a second model in memory. A damaged checkpoint is bad input.
     /// </summary>
     public void Restore(TrainerSnapshot into, ResumeContext context)
+    {
+        try
+        {
+            RestoreAll(into, context);
+        }
+        catch (Exception e) when (e is InvalidDataException or NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException or FormatException)
+        {
+            throw new HarnessInputException($"{_path}: damaged checkpoint: {e.Message}");
+        }
+        finally
+        {
+            Dispose();
+        }
+    }
+
+    private void RestoreAll(TrainerSnapshot into, ResumeContext context)
     {
         using (no_grad())
             foreach (var (name, tensor) in into.Model.state_dict())
@@ -150,5 +170,10 @@ internal sealed class RunCheckpoint : IDisposable
     public string Describe() => $"{CompletedStages} of {StageCount} stages done";
 
     /// <inheritdoc />
-    public void Dispose() => _content.Dispose();
+    public void Dispose()
+    {
+        if (_released) return;
+        _released = true;
+        _content.Dispose();
+    }
 }

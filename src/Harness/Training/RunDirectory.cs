@@ -24,6 +24,8 @@ internal static class RunDirectory
         if (requested is not null)
         {
             if (File.Exists(requested)) throw new HarnessInputException($"--out {requested}: is a file");
+            if (Directory.Exists(requested) && RunFolderLock.OnlyStaleLock(requested))
+                return RunFolderLock.ClaimExisting(requested); // a run killed before it wrote anything: take its folder
             if (Directory.Exists(requested) && Directory.EnumerateFileSystemEntries(requested).Any())
                 throw new HarnessInputException($"--out {requested}: folder exists and is not empty");
             return RunFolderLock.TryClaimNew(CreateOrFail(requested, "--out"))

@@ -31,11 +31,15 @@ internal sealed class RunFolderLock : IDisposable
     {
         try
         {
-            return Hold(directory, new FileStream(Path.Combine(directory, FileName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
+            return new RunFolderLock(directory, new FileStream(Path.Combine(directory, FileName), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None));
         }
-        catch (IOException)
+        catch (IOException) when (File.Exists(Path.Combine(directory, FileName)))
         {
-            return null;
+            return null; // another run created it first
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessInputException($"{directory}: cannot create the run's lock file: {e.Message}");
         }
     }
 
@@ -44,7 +48,7 @@ internal sealed class RunFolderLock : IDisposable
     {
         try
         {
-            return Hold(directory, new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            return new RunFolderLock(directory, new FileStream(Path.Combine(directory, FileName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
         }
         catch (IOException)
         {
@@ -55,6 +59,10 @@ internal sealed class RunFolderLock : IDisposable
             throw new HarnessInputException($"{directory}: cannot lock the run folder: {e.Message}");
         }
     }
+
+    /// <summary>True when <paramref name="directory"/> holds nothing but a lock no process holds (a run killed before it wrote anything).</summary>
+    public static bool OnlyStaleLock(string directory) =>
+        System.IO.Directory.EnumerateFileSystemEntries(directory).Select(Path.GetFileName).SequenceEqual([FileName]) && !IsHeld(directory);
 
     /// <summary>True when a live process holds <paramref name="directory"/>'s lock.</summary>
     public static bool IsHeld(string directory)
@@ -71,8 +79,6 @@ internal sealed class RunFolderLock : IDisposable
             return true;
         }
     }
-
-    private static RunFolderLock Hold(string directory, FileStream stream) => new(directory, stream);
 
     /// <inheritdoc />
     public void Dispose() => _stream.Dispose();

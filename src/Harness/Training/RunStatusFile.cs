@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Harness.Config;
@@ -19,6 +20,14 @@ internal sealed class RunStatusFile(string directory, string configPath, Experim
 
     /// <summary>The run started (or resumed) and is training.</summary>
     public void Running() => Write("running", []);
+
+    /// <summary>A resumed run: how far its checkpoint got.</summary>
+    public void Resumed(RunCheckpoint checkpoint, IReadOnlyList<string> domainIds)
+    {
+        var rows = new EvaluationRows(domainIds);
+        rows.Load(checkpoint.State["rows"]!.AsObject());
+        StageFinished(checkpoint.CompletedStages, checkpoint.StageCount, rows.Exact());
+    }
 
     /// <summary>A stage boundary: <paramref name="completed"/> of <paramref name="stageCount"/> stages done, rows so far.</summary>
     public void StageFinished(int completed, int stageCount, AccuracyMatrix soFar)
@@ -52,8 +61,8 @@ internal sealed class RunStatusFile(string directory, string configPath, Experim
             ["device"] = device,
             ["strategies"] = new JsonArray(config.Strategies.Select(s => (JsonNode?)s.Type).ToArray()),
             ["pid"] = Environment.ProcessId,
-            ["updated"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
-            ["resume"] = File.Exists(RunCheckpoint.PathIn(directory)) ? $"./run.sh {configPath} --resume {directory}" : null,
+            ["updated"] = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture),
+            ["resume"] = File.Exists(RunCheckpoint.PathIn(directory)) ? ResumeCheck.Hint(configPath, config.Seed, directory) : null,
         };
         foreach (var (key, value) in _progress) json[key] = value?.DeepClone();
         foreach (var (key, value) in extra) json[key] = value?.DeepClone();

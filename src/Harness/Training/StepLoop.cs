@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using Harness.Config;
 using Harness.Models;
 using TorchSharp;
@@ -48,7 +49,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     {
         if (_kept is not { } kept) return null;
         using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
+        using (var writer = new BinaryWriter(memory, Encoding.UTF8, leaveOpen: true))
             kept.Optimizer.save_state_dict(writer);
         return memory.ToArray();
     }

@@ -29,6 +29,8 @@ public sealed class ResumeTests : IDisposable
         MidStage,
         /// <summary>After stage 2's last step, before its evaluation finished: the stage-1 checkpoint is the newest.</summary>
         DuringEvaluation,
+        /// <summary>During the last evaluation: the last checkpoint holds every stage, and the resume only writes the outputs.</summary>
+        AfterLastStage,
     }
 
     public static TheoryData<string, string, string, StopPoint> TextCases() => new()
@@ -41,6 +43,7 @@ public sealed class ResumeTests : IDisposable
         { "adapters-learned", "  - {type: adapters, rank: 2, targets: [q, v, head], routing: learned}", "", StopPoint.MidStage },
         { "isolation-replay", "  - {type: isolation, shared_rank: 2, rank: 2, domain_targets: [q, head]}\n  - {type: replay, buffer_size: 8}", "", StopPoint.BetweenStages },
         { "joint", "  - {type: joint}", "", StopPoint.MidStage },
+        { "replay-after-last", "  - {type: replay, selection: balanced, buffer_size: 8}\n  - {type: distillation}", "", StopPoint.AfterLastStage },
     };
 
     [Theory]
@@ -167,6 +170,7 @@ public sealed class ResumeTests : IDisposable
     private static Func<string, bool> Trigger(StopPoint point, bool joint) => point switch
     {
         StopPoint.BetweenStages => line => line.StartsWith("eval after stage 2/", StringComparison.Ordinal),
+        StopPoint.AfterLastStage => line => line.StartsWith("eval after stage 3/3 ", StringComparison.Ordinal),
         StopPoint.MidStage => line => Regex.IsMatch(line, joint ? @"^stage 1/1 \S+ step 3/" : @"^stage 3/3 \S+ step 2/"),
         _ => line => Regex.Match(line, @"^stage 2/3 \S+ step (\d+)/(\d+):") is { Success: true } m && m.Groups[1].Value == m.Groups[2].Value,
     };

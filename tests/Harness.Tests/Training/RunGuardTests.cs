@@ -61,6 +61,20 @@ public sealed class RunGuardTests : IDisposable
     }
 
     [Fact]
+    public void OutFolderHoldingOnlyAStaleLock_IsTaken()
+    {
+        // Given a folder a killed run had just claimed (its lock file, nothing else)
+        var loaded = Harness.Config.ConfigLoader.Load(TinyConfig.WriteTo(_dir));
+        Directory.CreateDirectory(_dir.File("claimed"));
+        File.WriteAllText(Path.Combine(_dir.File("claimed"), RunFolderLock.FileName), "");
+        // When a run is sent there with --out
+        using var claim = RunDirectory.Create(_dir.File("claimed"), loaded.Config, _dir.File("results"));
+        // Then it takes the folder
+        Assert.Equal(_dir.File("claimed"), claim.Directory);
+        Assert.True(RunFolderLock.IsHeld(claim.Directory));
+    }
+
+    [Fact]
     public void SameFolderTwice_SecondRunIsRefusedWhileTheFirstHoldsIt()
     {
         // Given a run folder claimed by a live run
