@@ -98,10 +98,16 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
             // Read every step (a host sync, cheap next to the step on the CPU) so a NaN never reaches the weights.
             double lossValue = loss.item<float>();
-            if (!double.IsFinite(lossValue) && SkipNonFinite(label, step, totalSteps, lossValue)) continue;
+            if (!double.IsFinite(lossValue) && SkipNonFinite(label, step, totalSteps, "loss", lossValue)) continue;
             optimizer.zero_grad();
             loss.backward();
-            if (training.GradClip > 0) nn.utils.clip_grad_norm_(parameters, training.GradClip);
+            // Clipping measures the gradient's norm anyway: a finite loss with an overflowing gradient is caught too.
+            if (training.GradClip > 0 && nn.utils.clip_grad_norm_(parameters, training.GradClip) is var norm && !double.IsFinite(norm)
+                && SkipNonFinite(label, step, totalSteps, "gradient norm", norm))
+            {
+                optimizer.zero_grad();
+                continue;
+            }
             optimizer.step();
             afterStep(step);
             Tokens += batch.TokenCount;
@@ -123,18 +129,19 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     }
 
     /// <summary>
-    /// A non-finite loss at <paramref name="step"/>: with <c>on_nonfinite: skip_batch</c> the batch is counted and
-    /// skipped (true); otherwise the run stops with the stage, step and domain named.
+    /// A non-finite <paramref name="what"/> (the loss, or the gradient norm) at <paramref name="step"/>: with
+    /// <c>on_nonfinite: skip_batch</c> the batch is counted and skipped (true); otherwise the run stops with the stage,
+    /// step and domain named.
     /// </summary>
-    private bool SkipNonFinite(string label, int step, int totalSteps, double lossValue)
+    private bool SkipNonFinite(string label, int step, int totalSteps, string what, double value)
     {
         var where = $"{label} step {step + 1}/{totalSteps}";
         if (training.OnNonfinite != "skip_batch")
             throw new NonFiniteLossException(string.Create(CultureInfo.InvariantCulture,
-                $"{where}: the loss is {lossValue} (training.on_nonfinite: stop; skip_batch skips such batches)"));
+                $"{where}: the {what} is {value} (training.on_nonfinite: stop; skip_batch skips such batches)"));
         SkippedBatches++;
         _globalStep++;
-        log.Line(string.Create(CultureInfo.InvariantCulture, $"{where}: the loss is {lossValue}; batch skipped (training.on_nonfinite: skip_batch)"));
+        log.Line(string.Create(CultureInfo.InvariantCulture, $"{where}: the {what} is {value}; batch skipped (training.on_nonfinite: skip_batch)"));
         stop?.ThrowIfRequested(where);
         return true;
     }

@@ -12,14 +12,18 @@ namespace Harness.Tests.Training;
 public sealed class NonFiniteLossTests
 {
     /// <summary>5 SGD steps of a small MLP whose loss gets <paramref name="poison"/> added at step 3 (1-based); returns the weights before and after, and the log.</summary>
-    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, float poison)
+    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, float poison) =>
+        Train(onNonfinite, logits => logits.sum() * 0 + poison, gradClip: 0);
+
+    /// <summary>The same with <paramref name="extra"/> added to the loss at step 3.</summary>
+    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, Func<Tensor, Tensor> extra, double gradClip)
     {
         torch.manual_seed(3);
         using var pixels = rand(4, 4);
         using var view = new ImageView(pixels, 2, 2);
         using var model = new MlpClassifier(4, [3], 2);
         var samples = Enumerable.Range(0, 4).Select(r => TrainingSample.FromImage(new ImageExample(view, r, r % 2), 0)).ToList();
-        var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = 0, WeightDecay = 0, LogEvery = 1, OnNonfinite = onNonfinite };
+        var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = gradClip, WeightDecay = 0, LogEvery = 1, OnNonfinite = onNonfinite };
         var console = new StringWriter();
         using var log = new RunLog(console, interactive: false);
         var loop = new StepLoop(model, CPU, log, training);
@@ -27,7 +31,7 @@ public sealed class NonFiniteLossTests
         var before = Weights();
         int step = 0;
         var error = Record.Exception(() => loop.Run("stage 2/3 poetry", 5, 0.1, _ => samples,
-            (_, logits) => ++step == 3 ? logits.sum() * 0 + poison : null, _ => { }));
+            (_, logits) => ++step == 3 ? extra(logits) : null, _ => { }));
         var after = Weights();
         loop.Dispose();
         return (before, after, console.ToString(), loop, error);
@@ -44,6 +48,17 @@ public sealed class NonFiniteLossTests
         var e = Assert.IsType<NonFiniteLossException>(error);
         Assert.StartsWith("stage 2/3 poetry step 3/5: the loss is ", e.Message);
         Assert.Contains(shown, e.Message);
+        Assert.All(after, w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void FiniteLossWithNaNGradient_WithClipping_FailsNamingTheGradientNorm()
+    {
+        // Given a term whose value is 0 but whose gradient is NaN (√x at 0, times 0), and clipping on
+        var (_, after, _, _, error) = Train("stop", logits => (logits.sum() * 0).sqrt(), gradClip: 1);
+        // Then the gradient norm gives it away before the optimiser steps
+        var e = Assert.IsType<NonFiniteLossException>(error);
+        Assert.StartsWith("stage 2/3 poetry step 3/5: the gradient norm is NaN", e.Message);
         Assert.All(after, w => Assert.True(float.IsFinite(w)));
     }
 
