@@ -52,9 +52,9 @@ public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposab
     /// The tiny config, pretraining without the cache so a kill can land in it; <paramref name="epochs"/> long enough
     /// that a signal sent on seeing a log line (which the process printed a moment earlier) still finds it training.
     /// </summary>
-    private string Config(int epochs = 4) => TinyConfig.WriteTo(_dir, "kill.yaml", TinyConfig.Yaml(
+    private string Config(int epochs = 4, bool cache = false) => TinyConfig.WriteTo(_dir, "kill.yaml", TinyConfig.Yaml(
         name: "kill",
-        pretrain: "{corpus: builtin, steps: 40, batch_size: 8, cache: false}",
+        pretrain: $"{{corpus: builtin, steps: 40, batch_size: 8, cache: {(cache ? "true" : "false")}}}",
         strategies: "  - {type: replay, buffer_size: 8, replay_ratio: 0.25}\n  - {type: ewc, lambda: 10}",
         training: $"{{batch_size: 8, epochs: {epochs}, lr: 0.003, log_every: 1}}"));
 
@@ -139,19 +139,27 @@ public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposab
     }
 
     [Fact]
-    public void TwoRunsOfOneConfigAtOnce_WriteIntoTwoFolders()
+    public void TwoRunsOfOneConfigAtOnce_WriteIntoTwoFoldersAndFillOneCacheEntry()
     {
-        // Given one config, no --out
-        var config = Config();
+        // Given one config, no --out, and an empty pretrained-base cache
+        var config = Config(cache: true);
         var results = _dir.File("results");
         // When two processes run it at the same moment
         using var first = new HarnessProcess(results, config, "--cache-dir", _dir.File("cache"));
         using var second = new HarnessProcess(results, config, "--cache-dir", _dir.File("cache"));
         Assert.Equal(0, first.WaitForExit());
         Assert.Equal(0, second.WaitForExit());
-        // Then each completed in its own folder
+        // Then each completed in its own folder, with the same results
         var runs = Directory.GetDirectories(Path.Combine(results, "kill"));
         Assert.Equal(2, runs.Length);
         Assert.All(runs, run => Assert.True(RunRecord.IsCompleted(run), run));
+        var matrices = runs.Select(run => JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["accuracy_matrix"]).ToList();
+        Assert.True(JsonNode.DeepEquals(matrices[0], matrices[1]));
+        // and the base both pretrained at once is one complete cache entry, no temporary file left, that a third run loads
+        var entry = Assert.Single(Directory.GetFiles(_dir.File("cache")));
+        Assert.Matches(@"base-[0-9a-f]+\.pt$", entry);
+        var third = CliResult.Run(config, "--out", _dir.File("third"), "--cache-dir", _dir.File("cache"));
+        Assert.True(third.ExitCode == 0, third.ToString());
+        Assert.Contains("pretrain: loaded cached base", third.Stdout);
     }
 }
