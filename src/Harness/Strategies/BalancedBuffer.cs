@@ -73,9 +73,7 @@ internal sealed class BalancedBuffer(int capacity, StableRandom random) : IRepla
     /// <inheritdoc />
     public void Save(PluginState state)
     {
-        ReplayEntries.Put(state, "buffer", Items); // domain after domain, in arrival order
-        state.Values["buffer_domains"] = new JsonArray(_domains.Select(d => (JsonNode?)d).ToArray());
-        state.Values["buffer_counts"] = new JsonArray(_domains.Select(d => (JsonNode?)_held[d].Count).ToArray());
+        ReplayEntries.PutByDomain(state, _domains.Select(d => (d, (IReadOnlyList<ReplayEntry>)_held[d])).ToList());
         state.Values["buffer_domain_seen"] = new JsonArray(_domains.Select(d => (JsonNode?)_seen[d]).ToArray());
         state.Values["buffer_seen"] = Seen;
         state.Values["buffer_random"] = random.State;
@@ -84,22 +82,18 @@ internal sealed class BalancedBuffer(int capacity, StableRandom random) : IRepla
     /// <inheritdoc />
     public void Load(PluginState state)
     {
-        var entries = ReplayEntries.Get(state, "buffer");
-        var domains = state.Value("buffer_domains").AsArray().Select(d => d!.GetValue<int>()).ToList();
-        var counts = state.Value("buffer_counts").AsArray().Select(c => c!.GetValue<int>()).ToList();
+        var groups = ReplayEntries.GetByDomain(state);
         var seen = state.Value("buffer_domain_seen").AsArray().Select(c => c!.GetValue<long>()).ToList();
         _domains.Clear();
         _held.Clear();
         _seen.Clear();
-        int offset = 0;
-        for (int i = 0; i < domains.Count; i++)
+        for (int i = 0; i < groups.Count; i++)
         {
-            _domains.Add(domains[i]);
-            _held[domains[i]] = entries.GetRange(offset, counts[i]);
-            _seen[domains[i]] = seen[i];
-            offset += counts[i];
+            _domains.Add(groups[i].Domain);
+            _held[groups[i].Domain] = groups[i].Entries;
+            _seen[groups[i].Domain] = seen[i];
         }
-        Count = offset;
+        Count = groups.Sum(g => g.Entries.Count);
         Seen = state.Value("buffer_seen").GetValue<long>();
         random.State = state.Value("buffer_random").GetValue<ulong>();
     }

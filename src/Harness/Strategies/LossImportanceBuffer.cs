@@ -46,9 +46,7 @@ internal sealed class LossImportanceBuffer(int capacity) : IReplayBuffer
     public void Save(PluginState state)
     {
         if (_candidates.Count > 0) throw new InvalidOperationException("loss buffer: a checkpoint while candidates await selection");
-        ReplayEntries.Put(state, "buffer", Items);
-        state.Values["buffer_domains"] = new JsonArray(_domains.Select(d => (JsonNode?)d).ToArray());
-        state.Values["buffer_counts"] = new JsonArray(_domains.Select(d => (JsonNode?)_held[d].Count).ToArray());
+        ReplayEntries.PutByDomain(state, _domains.Select(d => (d, (IReadOnlyList<ReplayEntry>)_held[d].Select(x => x.Entry).ToList())).ToList());
         state.Values["buffer_losses"] = new JsonArray(_domains.SelectMany(d => _held[d]).Select(x => (JsonNode?)x.Loss).ToArray());
         state.Values["buffer_seen"] = Seen;
     }
@@ -56,19 +54,17 @@ internal sealed class LossImportanceBuffer(int capacity) : IReplayBuffer
     /// <inheritdoc />
     public void Load(PluginState state)
     {
-        var entries = ReplayEntries.Get(state, "buffer");
-        var domains = state.Value("buffer_domains").AsArray().Select(d => d!.GetValue<int>()).ToList();
-        var counts = state.Value("buffer_counts").AsArray().Select(c => c!.GetValue<int>()).ToList();
+        var groups = ReplayEntries.GetByDomain(state);
         var losses = state.Value("buffer_losses").AsArray().Select(l => l!.GetValue<double>()).ToList();
         _domains.Clear();
         _held.Clear();
         _candidates.Clear();
-        int offset = 0;
-        for (int i = 0; i < domains.Count; i++)
+        int offset = 0; // the losses run through the groups in their stored order
+        foreach (var (domain, entries) in groups)
         {
-            _domains.Add(domains[i]);
-            _held[domains[i]] = Enumerable.Range(offset, counts[i]).Select(k => (entries[k], losses[k])).ToList();
-            offset += counts[i];
+            _domains.Add(domain);
+            _held[domain] = entries.Select((entry, k) => (entry, losses[offset + k])).ToList();
+            offset += entries.Count;
         }
         Seen = state.Value("buffer_seen").GetValue<long>();
     }
