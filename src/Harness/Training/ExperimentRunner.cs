@@ -119,7 +119,8 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         log.AttachFile(Path.Combine(directory, "train.log"));
         var deviceName = device.type.ToString().ToLowerInvariant();
         var status = new RunStatusFile(directory, loaded.Positions.File, config, deviceName);
-        status.Running();
+        if (resume is null) status.Running();
+        else status.Resumed(resume, work.Curriculum.DomainIds); // how far it got, until its next stage ends
         log.Line(resume is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory} ({resume.Describe()})"
             : resumeDirectory is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory}: no checkpoint yet, starting again"
             : $"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
@@ -179,7 +180,6 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
                     status.StageFinished(snapshot.CompletedStages, snapshot.StageCount, snapshot.Rows.Exact());
                 },
             };
-            if (resume is not null) status.Resumed(resume, work.Curriculum.DomainIds);
             var result = trainer.Run(work.Curriculum, resume);
             Stop?.ThrowIfRequested("the last evaluation"); // the last checkpoint holds every stage: a resume writes the outputs
 

@@ -99,7 +99,8 @@ internal static class RunOutputs
         return sb.ToString();
     }
 
-    private static JsonArray MatrixJson(AccuracyMatrix m) =>
+    /// <summary>A matrix's rows as JSON arrays, values rounded to 6 decimals (metrics.json).</summary>
+    public static JsonArray MatrixJson(AccuracyMatrix m) =>
         new(Enumerable.Range(0, m.Rows)
             .Select(r => (JsonNode?)new JsonArray(m.Row(r).Select(v => (JsonNode?)Math.Round(v, 6)).ToArray())).ToArray());
 

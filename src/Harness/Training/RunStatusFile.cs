@@ -18,7 +18,7 @@ internal sealed class RunStatusFile(string directory, string configPath, Experim
 {
     private JsonObject _progress = new() { ["completed_stages"] = 0 };
 
-    /// <summary>The run started (or resumed) and is training.</summary>
+    /// <summary>The run started and is training.</summary>
     public void Running() => Write("running", []);
 
     /// <summary>A resumed run: how far its checkpoint got.</summary>
@@ -38,13 +38,12 @@ internal sealed class RunStatusFile(string directory, string configPath, Experim
             ["stage_count"] = stageCount,
             ["domains"] = new JsonArray(soFar.Domains.Select(d => (JsonNode?)d).ToArray()),
             ["stages"] = new JsonArray(soFar.Stages.Select(s => (JsonNode?)s).ToArray()),
-            ["accuracy_matrix"] = new JsonArray(Enumerable.Range(0, soFar.Rows)
-                .Select(r => (JsonNode?)new JsonArray(soFar.Row(r).Select(v => (JsonNode?)Math.Round(v, 6)).ToArray())).ToArray()),
+            ["accuracy_matrix"] = RunOutputs.MatrixJson(soFar),
         };
         Write("running", []);
     }
 
-    /// <summary>A signal stopped the run after <paramref name="where"/>.</summary>
+    /// <summary>A signal stopped the run (the exception says during what).</summary>
     public void Interrupted(RunInterruptedException e) =>
         Write("interrupted", new JsonObject { ["signal"] = e.Signal, ["error"] = e.Message });
 

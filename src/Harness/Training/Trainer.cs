@@ -60,7 +60,7 @@ internal sealed class Trainer(
         {
             first = resume.CompletedStages;
             if (resume.StageCount != stages.Count || first > stages.Count)
-                throw new InvalidDataException($"checkpoint: {resume.Describe()}, but this config plans {stages.Count} stages");
+                throw new HarnessInputException($"checkpoint: {resume.Describe()}, but this config plans {stages.Count} stages");
             resume.Restore(Snapshot(first), new ResumeContext(model, device, ids));
             foreach (var stage in stages.Take(first)) trained.UnionWith(stage.Domains);
             log.Line($"resumed: {resume.Describe()}");
