@@ -75,7 +75,6 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             }
         }
         var prepared = PreparedRun.Prepare(loaded);
-        var cacheDirectory = RunDirectory.CreateCache(CacheDirectory ?? Path.Combine(ResultsRoot, ".cache"));
         var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
         var text = new RunWork(
             new CurriculumSamples(prepared.Domains.Select(d => d.Id).ToList(), prepared.TrainSamples,
@@ -87,11 +86,14 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             ],
             () => new GptModel(config.Model, prepared.Tokenizer.VocabSize),
             (model, log) => config.Pretrain.Enabled &&
-                            new Pretrainer(config.Pretrain, config, device, log, cacheDirectory, Stop).Run((GptModel)model, prepared.Tokenizer, prepared.Corpus),
+                            new Pretrainer(config.Pretrain, config, device, log, Cache(), Stop).Run((GptModel)model, prepared.Tokenizer, prepared.Corpus),
             plugins => new TextEvaluation(evaluator, prepared.Domains, plugins),
             prepared.Tokenizer);
         return Start(loaded, text, device, outDirectory, resumeDirectory, clock);
     }
+
+    /// <summary>The pretrained-base cache folder, created when pretraining first needs it (a refused run creates nothing).</summary>
+    private string Cache() => RunDirectory.CreateCache(CacheDirectory ?? Path.Combine(ResultsRoot, ".cache"));
 
     /// <summary>Checks the memory estimate, claims the folder, and trains with status, checkpoints and the outputs.</summary>
     private string Start(LoadedConfig loaded, RunWork work, Device device, string? outDirectory, string? resumeDirectory, Stopwatch clock)

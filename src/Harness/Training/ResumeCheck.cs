@@ -20,12 +20,15 @@ internal static class ResumeCheck
         var resolved = Path.Combine(directory, "config.resolved.yaml");
         if (!File.Exists(resolved))
             throw new HarnessInputException($"--resume {directory}: not a Harness run folder (it has no config.resolved.yaml)");
+        // Checked before the claim, so a refused resume leaves the folder exactly as it was.
+        if (RunRecord.IsCompleted(directory))
+            throw new HarnessInputException($"--resume {directory}: the run already completed (metrics.json status completed); nothing to resume");
+        CheckSameConfig(loaded, resolved);
         var claim = RunFolderLock.ClaimExisting(directory);
         try
         {
-            if (RunRecord.IsCompleted(directory))
+            if (RunRecord.IsCompleted(directory)) // finished by another process since the check above
                 throw new HarnessInputException($"--resume {directory}: the run already completed (metrics.json status completed); nothing to resume");
-            CheckSameConfig(loaded, resolved);
             SweepTemporaryFiles(directory);
             checkpoint = RunCheckpoint.Read(directory);
             if (checkpoint is null) Empty(directory);

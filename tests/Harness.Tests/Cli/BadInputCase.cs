@@ -28,6 +28,9 @@ public sealed record BadInputCase(string Name, BadInputCategory Category, string
     /// <summary>The --out folder of a training command, relative to the case's folder unless rooted.</summary>
     public string Out { get; init; } = "out";
 
+    /// <summary>Train with <c>--resume</c> this folder (relative to the case's folder) instead of into <see cref="Out"/>.</summary>
+    public string? Resume { get; init; }
+
     /// <summary>The --cache-dir folder, relative to the case's folder unless rooted.</summary>
     public string CacheDir { get; init; } = "cache";
 

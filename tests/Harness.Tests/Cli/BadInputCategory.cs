@@ -25,4 +25,5 @@ public enum BadInputCategory
     AliasBomb,
     HugeNumber,
     UnwritableOutput,
+    BadResume,
 }

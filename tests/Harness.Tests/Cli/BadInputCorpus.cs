@@ -1,4 +1,5 @@
 using System.Text;
+using Harness.Config;
 
 namespace Harness.Tests.Cli;
 
@@ -290,6 +291,26 @@ internal static class BadInputCorpus
         Add(Case("out is a regular file", BadInputCategory.UnwritableOutput, Words, null, "--out", Yaml()) with { Out = Words });
         Add(Case("cache below a regular file", BadInputCategory.UnwritableOutput, "words.jsonl/cache", null, "--cache-dir", Yaml()) with
         { CacheDir = "words.jsonl/cache" });
+
+        // --resume of something that is not this config's unfinished run
+        Add(Case("resume of a folder that is not a run", BadInputCategory.BadResume, "plain", null, "--resume", Yaml()) with
+        { Folders = ["plain"], Resume = "plain" });
+        Add(Case("resume of a missing folder", BadInputCategory.BadResume, "missing", null, "--resume", Yaml()) with { Resume = "missing" });
+        Add(Case("resume of a file", BadInputCategory.BadResume, Words, null, "--resume", Yaml()) with { Resume = Words });
+        // A run of the same config but another seed (as `--seed 1` would have made it): the first differing key is named.
+        var ofSeed1 = ConfigWriter.ToYaml(ConfigLoader.Parse(string.Join("\n", Base), Config, requireData: false).Config with { Seed = 1 });
+        int seedLine = ofSeed1.Split('\n').ToList().FindIndex(l => l.StartsWith("seed:", StringComparison.Ordinal)) + 1;
+        Add(Case("resume of a run of another seed", BadInputCategory.BadResume, "run/config.resolved.yaml", seedLine, "seed", Yaml()) with
+        {
+            Folders = ["run"],
+            Files = new Dictionary<string, byte[]>
+            {
+                [Words] = Encoding.UTF8.GetBytes(TinyConfig.WordsJsonl()),
+                ["run/config.resolved.yaml"] = Encoding.UTF8.GetBytes(ofSeed1),
+                ["run/metrics.json"] = Encoding.UTF8.GetBytes("{\"status\": \"interrupted\"}\n"),
+            },
+            Resume = "run",
+        });
         return cases;
     }
 

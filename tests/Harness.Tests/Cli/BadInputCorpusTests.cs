@@ -29,8 +29,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
 
         // When it is validated or trained
         var clock = Stopwatch.StartNew();
-        var result = bad.Validate
-            ? CliResult.Run("validate", config)
+        var result = bad.Validate ? CliResult.Run("validate", config)
+            : bad.Resume is { } resume ? CliResult.Run(config, "--resume", dir.File(resume), "--cache-dir", cacheDirectory, "--device", "cpu")
             : CliResult.Run(config, "--out", outDirectory, "--cache-dir", cacheDirectory, "--device", "cpu");
 
         // Then: exit 2, one line naming the file, the line and the key, and no stack trace
@@ -64,8 +64,8 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         foreach (var category in Enum.GetValues<BadInputCategory>())
             Assert.True(cases.Count(c => c.Category == category) >= 2, $"{category} has fewer than two cases");
 
-        // And only output-folder errors lack a line (every config or data error names one)
-        Assert.All(cases.Where(c => c.Line is null), c => Assert.Equal(BadInputCategory.UnwritableOutput, c.Category));
+        // And only errors about a folder lack a line (every config or data error names one)
+        Assert.All(cases.Where(c => c.Line is null), c => Assert.Contains(c.Category, new[] { BadInputCategory.UnwritableOutput, BadInputCategory.BadResume }));
         Assert.Contains(cases, c => c.Validate);
         Assert.Contains(cases, c => !c.Validate);
     }
