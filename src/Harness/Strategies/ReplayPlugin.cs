@@ -74,6 +74,7 @@ internal sealed class ReplayPlugin : IStrategyPlugin
     /// <inheritdoc />
     public void ComposeBatch(StageContext context, List<TrainingSample> batch)
     {
+        _pendingLogits.Clear(); // logits kept in a step that was then skipped (on_nonfinite: skip_batch) are not this batch's
         _replayStart = batch.Count;
         _replayed = _buffer.Sample(_slots, _draw).ToList();
         batch.AddRange(_replayed.Select(e => e.Sample));

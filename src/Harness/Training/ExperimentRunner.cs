@@ -66,7 +66,9 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
                     () => new MlpClassifier(benchmark.Features, config.Model.Hidden, benchmark.Outputs),
                     (_, _) => false,
                     _ => new ImageEvaluation(benchmark.Scored, device, config.Evaluation.BatchSize),
-                    Tokenizer: null);
+                    Tokenizer: null,
+                    CurriculumDigest.Of(benchmark.Curriculum, benchmark.Scored.SelectMany((task, t) =>
+                        task.Select(s => $"{t} {s.Image!.Row} {s.Image.Target} {s.Image.HeadStart} {s.Image.HeadEnd}"))));
                 return Start(loaded, work, device, outDirectory, resumeDirectory, clock);
             }
             finally
@@ -76,9 +78,10 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         }
         var prepared = PreparedRun.Prepare(loaded);
         var evaluator = new Evaluator(prepared.Tokenizer, device, config.Evaluation.BatchSize, config.Evaluation.TokenAccuracy);
+        var curriculum = new CurriculumSamples(prepared.Domains.Select(d => d.Id).ToList(), prepared.TrainSamples,
+            config.Curriculum.Select(d => d.Epochs ?? config.Training.Epochs).ToList());
         var text = new RunWork(
-            new CurriculumSamples(prepared.Domains.Select(d => d.Id).ToList(), prepared.TrainSamples,
-                config.Curriculum.Select(d => d.Epochs ?? config.Training.Epochs).ToList()),
+            curriculum,
             MemoryEstimate.For(config, prepared.Tokenizer.VocabSize, prepared.Tokenizer.VocabSize, 0),
             [
                 $"curriculum: {string.Join(" -> ", prepared.Domains.Select(d => $"{d.Id} ({d.Train.Count} train, {d.Test.Count} test)"))}; " +
@@ -88,8 +91,24 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             (model, log) => config.Pretrain.Enabled &&
                             new Pretrainer(config.Pretrain, config, device, log, Cache(), Stop).Run((GptModel)model, prepared.Tokenizer, prepared.Corpus),
             plugins => new TextEvaluation(evaluator, prepared.Domains, plugins),
-            prepared.Tokenizer);
+            prepared.Tokenizer,
+            CurriculumDigest.Of(curriculum, prepared.Domains.SelectMany(d =>
+                d.Test.Select(p => $"{d.Id} test {p.Prompt}\t{p.Answer}").Concat(d.Heldout.Select(p => $"{d.Id} heldout {p.Prompt}\t{p.Answer}")))));
         return Start(loaded, text, device, outDirectory, resumeDirectory, clock);
+    }
+
+    /// <summary>
+    /// A resumed run must train on the data it started with: the same curriculum samples (<see cref="CurriculumDigest"/>)
+    /// and, for text, the same tokenizer. Checked before anything in the folder is touched.
+    /// </summary>
+    private static void CheckSameData(RunCheckpoint resume, RunWork work, string directory)
+    {
+        if (resume.Run["data_digest"]?.GetValue<string>() != work.DataDigest)
+            throw new HarnessInputException($"--resume {directory}: the curriculum's data changed since the run started " +
+                                            "(a data file edited or replaced); resuming would train another experiment: start a new run");
+        var tokenizerPath = Path.Combine(directory, "tokenizer.json");
+        if (work.Tokenizer is not null && (!File.Exists(tokenizerPath) || File.ReadAllText(tokenizerPath) != work.Tokenizer.ToJson()))
+            throw new HarnessInputException($"{tokenizerPath}: the tokenizer built from the data now differs from the run's; resuming would train another experiment: start a new run");
     }
 
     /// <summary>The pretrained-base cache folder, created when pretraining first needs it (a refused run creates nothing).</summary>
@@ -112,6 +131,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             : ResumeCheck.Claim(loaded, resumeDirectory, out resume);
         var directory = claim.Directory;
         using var checkpoint = resume;
+        if (resume is not null) CheckSameData(resume, work, directory);
         using var log = new RunLog(console, interactive);
         if (resume is null) // a new run, or one that had no checkpoint yet and starts again
         {
@@ -178,6 +198,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
                         ["wall_seconds"] = secondsBefore + clock.Elapsed.TotalSeconds,
                         ["pretrain_cached"] = cached,
                         ["resumes"] = resumes,
+                        ["data_digest"] = work.DataDigest,
                     });
                     status.StageFinished(snapshot.CompletedStages, snapshot.StageCount, snapshot.Rows.Exact());
                 },

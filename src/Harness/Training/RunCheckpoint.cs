@@ -100,12 +100,14 @@ internal sealed class RunCheckpoint : IDisposable
             var state = content.Metadata.TryGetValue(MetadataKey, out var json) ? JsonNode.Parse(json) as JsonObject : null;
             if (state?["format"]?.GetValue<int>() != Format)
                 throw new HarnessInputException($"{path}: not a Harness checkpoint of format {Format}");
-            return new RunCheckpoint(content, state, path);
+            var checkpoint = new RunCheckpoint(content, state, path);
+            checkpoint.Validate();
+            return checkpoint;
         }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or NullReferenceException or InvalidDataException)
         {
             content.Dispose();
-            throw new HarnessInputException($"{path}: unreadable checkpoint state: {e.Message}");
+            throw new HarnessInputException($"{path}: damaged checkpoint: {e.Message}");
         }
         catch
         {
@@ -126,7 +128,8 @@ internal sealed class RunCheckpoint : IDisposable
         {
             RestoreAll(into, context);
         }
-        catch (Exception e) when (e is InvalidDataException or NullReferenceException or InvalidOperationException or ArgumentException or KeyNotFoundException or FormatException)
+        catch (Exception e) when (e is InvalidDataException or NullReferenceException or InvalidOperationException or ArgumentException
+                                       or KeyNotFoundException or FormatException or System.Runtime.InteropServices.ExternalException)
         {
             throw new HarnessInputException($"{_path}: damaged checkpoint: {e.Message}");
         }
@@ -142,7 +145,9 @@ internal sealed class RunCheckpoint : IDisposable
             foreach (var (name, tensor) in into.Model.state_dict())
             {
                 var key = $"model.{name}";
-                if (!_content.Contains(key)) throw new InvalidDataException($"checkpoint: model tensor {name} is missing");
+                if (!_content.Contains(key)) throw new InvalidDataException($"model tensor {name} is missing");
+                if (!_content[key].shape.SequenceEqual(tensor.shape))
+                    throw new InvalidDataException($"model tensor {name} is [{string.Join(", ", _content[key].shape)}], the model's [{string.Join(", ", tensor.shape)}]");
                 tensor.copy_(_content[key]);
             }
         into.Rows.Load(State["rows"]!.AsObject());
@@ -164,6 +169,20 @@ internal sealed class RunCheckpoint : IDisposable
             into.Plugins[i].LoadState(new PluginState(plugins[i]!.AsObject(), own, into.Samples), context);
         }
         set_rng_state(_content["rng.torch"]);
+    }
+
+    /// <summary>Reads every plain value a resume uses, so a damaged checkpoint is refused before the run folder is touched.</summary>
+    private void Validate()
+    {
+        if (CompletedStages < 0 || CompletedStages > StageCount) throw new InvalidDataException($"{CompletedStages} of {StageCount} stages done");
+        _ = Run["wall_seconds"]!.GetValue<double>();
+        _ = Run["pretrain_cached"]!.GetValue<bool>();
+        _ = Run["resumes"]!.GetValue<int>();
+        _ = Run["data_digest"]!.GetValue<string>();
+        _ = State["batch_order"]!.GetValue<ulong>();
+        if (State["rows"] is not JsonObject || State["loop"] is not JsonObject || State["plugins"] is not JsonArray)
+            throw new InvalidDataException("rows, loop or plugins missing");
+        if (!_content.Contains("rng.torch")) throw new InvalidDataException("the random state is missing");
     }
 
     /// <summary>How far the run got, for the log.</summary>

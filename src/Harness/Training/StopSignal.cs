@@ -27,8 +27,8 @@ internal sealed class StopSignal : IDisposable
     /// <summary>From now on the first signal asks for an orderly stop instead of ending the process.</summary>
     public void Arm() => _armed = true;
 
-    /// <summary>A stop signal that listens to SIGINT and SIGTERM until disposed.</summary>
-    public static StopSignal Listen()
+    /// <summary>A stop signal that listens to SIGINT and SIGTERM until disposed; <paramref name="notice"/> hears when a stop begins.</summary>
+    public static StopSignal Listen(TextWriter notice)
     {
         var stop = new StopSignal();
         foreach (var signal in new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM })
@@ -37,6 +37,7 @@ internal sealed class StopSignal : IDisposable
                 if (!stop._armed || stop.Requested) return; // default handling ends the process now
                 context.Cancel = true;
                 stop.Request(context.Signal == PosixSignal.SIGINT ? SigInt : SigTerm);
+                notice.WriteLine($"{stop.Name}: stopping after the current step (send it again to quit at once)");
             }));
         return stop;
     }

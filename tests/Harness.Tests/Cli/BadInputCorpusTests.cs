@@ -44,7 +44,7 @@ public sealed class BadInputCorpusTests(ITestOutputHelper output)
         Assert.True(line.Contains(bad.Key, StringComparison.Ordinal), $"expected key '{bad.Key}' in: {line}");
         Assert.DoesNotContain("   at ", result.Stderr);
         Assert.DoesNotContain("Exception", result.Stderr);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"took {clock.Elapsed}"); // fails before any training: seconds at most, even on a loaded machine
 
         // And nothing was created: no run folder, no cache, no stray file next to the inputs
         var after = Directory.GetFileSystemEntries(dir.Path, "*", SearchOption.AllDirectories).Order().ToList();

@@ -69,6 +69,19 @@ internal sealed class HarnessProcess : IDisposable
         return false;
     }
 
+    /// <summary>Waits for a stderr line containing <paramref name="text"/>; false if the process ended first or time ran out.</summary>
+    public bool WaitForError(string text, int timeoutSeconds = 60)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(timeoutSeconds);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_stderr.Any(line => line.Contains(text, StringComparison.Ordinal))) return true;
+            if (_process.HasExited) return false;
+            Thread.Sleep(5);
+        }
+        return false;
+    }
+
     /// <summary>SIGKILL: the process ends at once, with no chance to write anything.</summary>
     public void Kill()
     {

@@ -35,8 +35,10 @@ public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposab
                 pretrain: "{corpus: builtin, steps: 300, batch_size: 8, cache: false}",
                 strategies: "  - {type: replay, buffer_size: 8, replay_ratio: 0.25}\n  - {type: ewc, lambda: 10}",
                 training: "{batch_size: 8, epochs: 30, lr: 0.003, log_every: 1}"));
-            Directory = new ExperimentRunner(new StringWriter(), false) { CacheDirectory = _dir.File("cache") }
-                .Run(ConfigLoader.Load(Config), _dir.File("twin"));
+            // A process like the killed ones (the same floating-point setup: Program flushes denormals, a test host does not)
+            Directory = _dir.File("twin");
+            using var process = new HarnessProcess(_dir.Path, Config, "--out", Directory, "--cache-dir", _dir.File("cache"));
+            Assert.True(process.WaitForExit() == 0, process.Output + process.Errors);
         }
 
         /// <summary>The config's path.</summary>
@@ -85,8 +87,8 @@ public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposab
         // And resumed, it completes with the uninterrupted run's matrices, loss curve and weights
         if (!completed)
         {
-            var resumed = CliResult.Run(config, "--resume", run, "--cache-dir", _dir.File("cache"));
-            Assert.True(resumed.ExitCode == 0, resumed.ToString());
+            using var resumed = new HarnessProcess(_dir.Path, config, "--resume", run, "--cache-dir", _dir.File("cache"));
+            Assert.True(resumed.WaitForExit() == 0, resumed.Output + resumed.Errors);
         }
         var a = JsonNode.Parse(File.ReadAllText(Path.Combine(twin.Directory, "metrics.json")))!;
         var b = JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!;
@@ -128,13 +130,13 @@ public sealed class KillAndResumeTests(KillAndResumeTests.Twin twin) : IDisposab
         var run = _dir.File("twice");
         using var process = new HarnessProcess(_dir.Path, config, "--out", run, "--cache-dir", _dir.File("cache"));
         Assert.True(process.WaitForLine(line => line.StartsWith("pretrain step 2/", StringComparison.Ordinal)), process.Output);
-        // When SIGINT arrives, and again a moment later
+        // When SIGINT arrives, and again once the process said it is stopping (the step under way takes longer)
         process.Signal(2);
-        Thread.Sleep(30);
+        Assert.True(process.WaitForError("SIGINT: stopping after the current step"), process.Errors);
         process.Signal(2);
         // Then the process ends by the signal (130) without the orderly stop, which would have finished the step first
         Assert.Equal(130, process.WaitForExit());
-        Assert.DoesNotContain("interrupted:", process.Errors);
+        Assert.DoesNotContain("interrupted: interrupted by", process.Errors);
         Assert.Equal("running", JsonNode.Parse(File.ReadAllText(Path.Combine(run, "metrics.json")))!["status"]!.GetValue<string>());
     }
 

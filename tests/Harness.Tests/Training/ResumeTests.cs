@@ -110,6 +110,24 @@ public sealed class ResumeTests : IDisposable
     }
 
     [Fact]
+    public void Resume_AfterTheDataChanged_IsRefusedAndLeavesTheRunAsItWas()
+    {
+        // Given a run stopped after its first stage
+        var config = TinyConfig.WriteTo(_dir);
+        var stopped = _dir.File("stopped");
+        Stop(ConfigLoader.Load(config), stopped, line => line.StartsWith("eval after stage 1/", StringComparison.Ordinal));
+        var before = File.ReadAllText(Path.Combine(stopped, "metrics.json"));
+        // When one answer of its data file changes (same characters, so the tokenizer is the same) and it is resumed
+        var words = File.ReadAllText(_dir.File("words.jsonl"));
+        File.WriteAllText(_dir.File("words.jsonl"), words.Replace("\"answer\": \"enots\"", "\"answer\": \"stone\""));
+        var result = CliResult.Run(config, "--resume", stopped, "--cache-dir", _dir.File("cache"));
+        // Then it is refused as bad input, and the run's status and checkpoint are untouched
+        result.InputErrorLine($"--resume {stopped}: the curriculum's data changed since the run started");
+        Assert.Equal(before, File.ReadAllText(Path.Combine(stopped, "metrics.json")));
+        Assert.True(File.Exists(RunCheckpoint.PathIn(stopped)));
+    }
+
+    [Fact]
     public void Resume_OfCompletedRunOrNonRunFolder_IsRefused()
     {
         // Given a completed run and a folder that is not a run
