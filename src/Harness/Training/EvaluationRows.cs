@@ -23,9 +23,6 @@ internal sealed class EvaluationRows(IReadOnlyList<string> ids)
         _routing.Add(scores.Select(s => s.Routing).ToArray());
     }
 
-    /// <summary>Rows evaluated so far.</summary>
-    public int Count => _labels.Count;
-
     /// <summary>The rows as JSON for a checkpoint (NaN, "not measured", as null); doubles round-trip exactly.</summary>
     public JsonObject ToJson()
     {

@@ -1,6 +1,4 @@
-using Harness.Benchmarks;
 using Harness.Config;
-using Harness.Models;
 using Harness.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,21 +16,17 @@ public sealed class NonFiniteLossTests
     /// <summary>The same with <paramref name="extra"/> added to the loss at step 3.</summary>
     private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, Func<Tensor, Tensor> extra, double gradClip)
     {
-        torch.manual_seed(3);
-        using var pixels = rand(4, 4);
-        using var view = new ImageView(pixels, 2, 2);
-        using var model = new MlpClassifier(4, [3], 2);
-        var samples = Enumerable.Range(0, 4).Select(r => TrainingSample.FromImage(new ImageExample(view, r, r % 2), 0)).ToList();
+        using var task = new TinyImageTask(3);
+        var (model, samples) = (task.Model, task.Samples);
         var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = gradClip, WeightDecay = 0, LogEvery = 1, OnNonfinite = onNonfinite };
         var console = new StringWriter();
         using var log = new RunLog(console, interactive: false);
         var loop = new StepLoop(model, CPU, log, training);
-        float[] Weights() => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
-        var before = Weights();
+        var before = task.Weights();
         int step = 0;
         var error = Record.Exception(() => loop.Run("stage 2/3 poetry", 5, 0.1, _ => samples,
             (_, logits) => ++step == 3 ? extra(logits) : null, _ => { }));
-        var after = Weights();
+        var after = task.Weights();
         loop.Dispose();
         return (before, after, console.ToString(), loop, error);
     }

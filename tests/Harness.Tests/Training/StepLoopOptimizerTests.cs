@@ -1,6 +1,4 @@
-using Harness.Benchmarks;
 using Harness.Config;
-using Harness.Models;
 using Harness.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -13,19 +11,15 @@ public sealed class StepLoopOptimizerTests
     /// <summary>Weights after two stages of 3 Adam steps on the same batch, with a fresh or a kept optimiser.</summary>
     private static (float[] AfterFirst, float[] AfterSecond) Train(bool resetOptimizer)
     {
-        torch.manual_seed(7);
-        using var pixels = rand(4, 4);
-        using var view = new ImageView(pixels, 2, 2);
-        using var model = new MlpClassifier(4, [3], 2);
-        var samples = Enumerable.Range(0, 4).Select(r => TrainingSample.FromImage(new ImageExample(view, r, r % 2), 0)).ToList();
+        using var task = new TinyImageTask(7);
+        var (model, samples) = (task.Model, task.Samples);
         var training = new TrainingConfig { ResetOptimizer = resetOptimizer, DecayFraction = 0, GradClip = 0, WeightDecay = 0, LogEvery = 100 };
         using var log = new RunLog(TextWriter.Null, interactive: false);
         using var loop = new StepLoop(model, CPU, log, training);
-        float[] Weights() => model.parameters().SelectMany(p => p.data<float>().ToArray()).ToArray();
         loop.Run("stage 1", 3, 0.01, _ => samples, (_, _) => null, _ => { });
-        var afterFirst = Weights();
+        var afterFirst = task.Weights();
         loop.Run("stage 2", 3, 0.01, _ => samples, (_, _) => null, _ => { });
-        return (afterFirst, Weights());
+        return (afterFirst, task.Weights());
     }
 
     [Fact]
