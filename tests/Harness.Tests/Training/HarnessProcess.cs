@@ -16,7 +16,12 @@ internal sealed class HarnessProcess : IDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
 
     /// <summary>Starts Harness with <paramref name="args"/>; runs go under <paramref name="resultsRoot"/> unless --out says otherwise.</summary>
-    public HarnessProcess(string resultsRoot, params string[] args)
+    public HarnessProcess(string resultsRoot, params string[] args) : this(resultsRoot, new Dictionary<string, string?>(), args)
+    {
+    }
+
+    /// <summary>As above, with <paramref name="environment"/> set in the process's environment (a null value removes the variable).</summary>
+    public HarnessProcess(string resultsRoot, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -27,6 +32,11 @@ internal sealed class HarnessProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Harness.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
         start.Environment["HARNESS_RESULTS"] = resultsRoot;
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         _process = new Process { StartInfo = start };
         _process.OutputDataReceived += (_, e) =>
         {
