@@ -1,24 +1,18 @@
+using System.Text;
+using Harness.Metrics.IO;
 using static TorchSharp.torch;
 
 namespace Harness.Models;
 
-/// <summary>Saves module weights atomically: TorchSharp closes the stream it writes, so we write a temporary file and rename it.</summary>
+/// <summary>Saves module weights atomically, in TorchSharp's format (what <c>module.save(path)</c> writes).</summary>
 internal static class ModelFile
 {
     /// <summary>Writes <paramref name="module"/>'s state to <paramref name="path"/>; the old file stays intact until the new one is complete.</summary>
-    public static void Save(nn.Module module, string path)
+    public static void Save(nn.Module module, string path) => AtomicFile.Write(path, stream =>
     {
-        var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            module.save(temporary);
-            using (var written = new FileStream(temporary, FileMode.Open, FileAccess.ReadWrite))
-                written.Flush(flushToDisk: true); // on disk before the rename publishes it
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary)) File.Delete(temporary);
-        }
-    }
+        // TorchSharp's own save(path) wraps its file in a UTF-8 BinaryWriter the same way; leaveOpen, because
+        // AtomicFile flushes the stream to disk after this returns
+        using var writer = new BinaryWriter(stream, Encoding.UTF8, leaveOpen: true);
+        module.save(writer);
+    });
 }
