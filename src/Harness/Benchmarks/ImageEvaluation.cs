@@ -18,23 +18,9 @@ internal sealed class ImageEvaluation(IReadOnlyList<IReadOnlyList<TrainingSample
     public static double Accuracy(ContinualModel model, IReadOnlyList<TrainingSample> samples, Device device, int batchSize)
     {
         if (samples.Count == 0) return double.NaN;
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            long correct = 0;
-            foreach (var chunk in samples.Chunk(Math.Max(1, batchSize)))
-            {
-                using var scope = NewDisposeScope();
-                using var batch = new TrainingBatch(chunk, device);
-                correct += model.AnswerLogits(batch).argmax(1).eq(batch.AnswerTargets).sum().item<long>();
-            }
-            return correct / (double)samples.Count;
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
+        long correct = 0;
+        model.ForEachAnswerBatch(samples, device, batchSize,
+            (_, batch, logits) => correct += logits.argmax(1).eq(batch.AnswerTargets).sum().item<long>());
+        return correct / (double)samples.Count;
     }
 }

@@ -25,6 +25,32 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
     public virtual Tensor UnmaskedLogits(TrainingBatch batch) => AnswerLogits(batch);
 
     /// <summary>
+    /// Gives <paramref name="use"/> each chunk of <paramref name="samples"/> (at most <paramref name="batchSize"/>), its
+    /// batch on <paramref name="device"/> and its <see cref="AnswerLogits"/>, [N, V], computed under no_grad in eval mode;
+    /// the model's mode is restored afterwards, and each chunk's tensors are freed after its call.
+    /// </summary>
+    public void ForEachAnswerBatch(IReadOnlyList<TrainingSample> samples, Device device, int batchSize,
+        Action<TrainingSample[], TrainingBatch, Tensor> use)
+    {
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var chunk in samples.Chunk(Math.Max(1, batchSize)))
+            {
+                using var scope = NewDisposeScope();
+                using var batch = new TrainingBatch(chunk, device);
+                use(chunk, batch, AnswerLogits(batch));
+            }
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+
+    /// <summary>
     /// An independent model with this one's shape and current weights, on the same device (a distillation teacher).
     /// It shares no storage with this model, so training either leaves the other unchanged.
     /// </summary>

@@ -14,7 +14,7 @@ internal sealed class ModelReplayScorer(ContinualModel model, Device device, int
     public IReadOnlyList<double> Losses(IReadOnlyList<TrainingSample> samples)
     {
         var losses = new List<double>(samples.Count);
-        ForEachBatch(samples, (chunk, batch, logits) =>
+        model.ForEachAnswerBatch(samples, device, batchSize, (chunk, batch, logits) =>
         {
             var rows = nn.functional.cross_entropy(logits, batch.AnswerTargets, reduction: nn.Reduction.None) // [N]
                 .cpu().data<float>().ToArray();
@@ -30,7 +30,7 @@ internal sealed class ModelReplayScorer(ContinualModel model, Device device, int
     {
         if (!storeLogits) return samples.Select(s => new ReplayEntry(s)).ToList();
         var entries = new List<ReplayEntry>(samples.Count);
-        ForEachBatch(samples, (chunk, _, logits) =>
+        model.ForEachAnswerBatch(samples, device, batchSize, (chunk, _, logits) =>
         {
             int vocab = (int)logits.shape[1];
             var flat = logits.cpu().data<float>().ToArray(); // [N, V]
@@ -39,26 +39,5 @@ internal sealed class ModelReplayScorer(ContinualModel model, Device device, int
                 entries.Add(new ReplayEntry(chunk[i], flat[(starts[i] * vocab)..(starts[i + 1] * vocab)]));
         });
         return entries;
-    }
-
-    private void ForEachBatch(IReadOnlyList<TrainingSample> samples, Action<TrainingSample[], TrainingBatch, Tensor> use)
-    {
-        bool wasTraining = model.training;
-        model.eval();
-        try
-        {
-            using var noGrad = no_grad();
-            foreach (var chunk in samples.Chunk(Math.Max(1, batchSize)))
-            {
-                using var scope = NewDisposeScope();
-                using var batch = new TrainingBatch(chunk, device);
-                var logits = model.AnswerLogits(batch); // [N, V]
-                use(chunk, batch, logits);
-            }
-        }
-        finally
-        {
-            model.train(wasTraining);
-        }
     }
 }
