@@ -1,4 +1,3 @@
-using Harness.Config;
 using static TorchSharp.torch;
 
 namespace Harness.Benchmarks;
@@ -20,8 +19,6 @@ internal sealed class ImageDataCache : IDisposable
         var key = (directory is null ? $"cache:{dataset}" : Path.GetFullPath(directory), device.ToString());
         if (_tensors.TryGetValue(key, out var cached)) return cached;
         var (train, test) = directory is null ? ImageDataStore.Load(dataset) : ImageDataStore.LoadDirectory(directory);
-        if (train.Height != test.Height || train.Width != test.Width)
-            throw new HarnessInputException($"{directory ?? dataset}: training images are {train.Height}x{train.Width} but test images {test.Height}x{test.Width}");
         var tensors = new ImageTensors(train, test, ToDevice(train, device), ToDevice(test, device));
         _tensors[key] = tensors;
         return tensors;

@@ -37,9 +37,6 @@ internal sealed class MlpClassifier : ContinualModel
         RegisterComponents();
     }
 
-    /// <summary>Outputs of the classifier (all heads together).</summary>
-    public int Classes => _classes;
-
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => layers.forward(x.flatten(1)); // [B, ...] → [B, classes]
 
