@@ -17,21 +17,12 @@ internal static class JsonlPairs
     {
         fileError ??= message => new HarnessInputException($"{path}: {message}");
         var suffix = origin is null ? "" : $" ({origin})";
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw fileError($"cannot read: {e.Message}");
-        }
-        var lines = StrictUtf8.Decode(bytes, path, suffix).Split('\n');
+        var lines = StrictUtf8.ReadLines(path, suffix, fileError);
         var pairs = new List<QaPair>();
         for (int i = 0; i < lines.Length; i++)
         {
             if (string.IsNullOrWhiteSpace(lines[i])) continue;
-            pairs.Add(ParseLine(lines[i].TrimEnd('\r'), $"{path}:{i + 1}", suffix));
+            pairs.Add(ParseLine(lines[i], $"{path}:{i + 1}", suffix));
         }
         if (pairs.Count == 0) throw fileError("no pairs (the file is empty)");
         return pairs;
@@ -40,9 +31,9 @@ internal static class JsonlPairs
     /// <summary>The 1-based line of the first pair of <paramref name="path"/> with prompt <paramref name="prompt"/>.</summary>
     public static int LineOf(string path, string prompt)
     {
-        var lines = StrictUtf8.Decode(File.ReadAllBytes(path), path).Split('\n');
+        var lines = StrictUtf8.ReadLines(path, "", reason => new HarnessInputException($"{path}: {reason}"));
         for (int i = 0; i < lines.Length; i++)
-            if (!string.IsNullOrWhiteSpace(lines[i]) && ParseLine(lines[i].TrimEnd('\r'), "", "").Prompt == prompt) return i + 1;
+            if (!string.IsNullOrWhiteSpace(lines[i]) && ParseLine(lines[i], "", "").Prompt == prompt) return i + 1;
         throw new InvalidOperationException($"{path} has no prompt '{prompt}'");
     }
 

@@ -36,6 +36,24 @@ internal static class StrictUtf8
         return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
     }
 
+    /// <summary>
+    /// The lines of <paramref name="path"/> (split at <c>\n</c>, a trailing <c>\r</c> dropped), decoded as by
+    /// <see cref="Decode"/>; a file that cannot be read throws <paramref name="unreadable"/>("cannot read: REASON").
+    /// </summary>
+    public static string[] ReadLines(string path, string suffix, Func<string, Config.HarnessInputException> unreadable)
+    {
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw unreadable($"cannot read: {e.Message}");
+        }
+        return Decode(bytes, path, suffix).Split('\n').Select(line => line.TrimEnd('\r')).ToArray();
+    }
+
     /// <summary>Length of the valid UTF-8 sequence at <paramref name="i"/>, or 0 if it is not one (RFC 3629).</summary>
     private static int SequenceLength(byte[] b, int i)
     {

@@ -31,21 +31,8 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
         var files = config.Corpus == "builtin"
             ? DataPaths.BuiltinPretrainCorpus
             : [ConfigLoader.ResolvePath(baseDirectory, config.Corpus["text:".Length..])];
-        return files.SelectMany(f => ReadLines(f, fileError)).Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
-    }
-
-    private static string[] ReadLines(string path, Func<string, HarnessInputException> fileError)
-    {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw fileError($"{path}: cannot read: {e.Message}");
-        }
-        return StrictUtf8.Decode(bytes, path, " (pretrain.corpus)").Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        return files.SelectMany(f => StrictUtf8.ReadLines(f, " (pretrain.corpus)", reason => fileError($"{f}: {reason}")))
+            .Where(l => !string.IsNullOrWhiteSpace(l)).ToList();
     }
 
     /// <summary>Pretrains <paramref name="model"/> on <paramref name="corpus"/>, or loads the cached result. Returns whether the cache was used.</summary>
