@@ -34,20 +34,7 @@ internal sealed record PreparedRun(
     }
 
     /// <summary>A pair as a sample; one too long for the context is an error at its data file's line.</summary>
-    private static TrainingSample Encode(LoadedConfig loaded, ITextTokenizer tokenizer, QaPair pair, int domain, string domainId)
-    {
-        int context = loaded.Config.Model.Context;
-        try
-        {
-            return TrainingSample.FromPair(pair, domain, tokenizer, context, domainId);
-        }
-        catch (HarnessInputException e)
-        {
-            // BOS, prompt, SEP: when these alone do not fit, the prompt is at fault whatever the answer.
-            var field = tokenizer.Encode(pair.Prompt).Length + 2 >= context ? "prompt" : "answer";
-            // The location names the domain's file and key, so the message's own "domain: " prefix would repeat it.
-            var reason = e.Message.StartsWith(domainId + ": ", StringComparison.Ordinal) ? e.Message[(domainId.Length + 2)..] : e.Message;
-            throw CurriculumLoader.PairError(loaded, loaded.Config.Curriculum[domain], pair, field, reason);
-        }
-    }
+    private static TrainingSample Encode(LoadedConfig loaded, ITextTokenizer tokenizer, QaPair pair, int domain, string domainId) =>
+        TrainingSample.FromPair(pair, domain, tokenizer, loaded.Config.Model.Context, domainId,
+            tooLong: (field, reason) => CurriculumLoader.PairError(loaded, loaded.Config.Curriculum[domain], pair, field, reason));
 }

@@ -21,15 +21,24 @@ internal sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
     /// <summary>An image-classification sample of domain <paramref name="domain"/>.</summary>
     public static TrainingSample FromImage(ImageExample image, int domain) => new([], 0, domain) { Image = image };
 
-    /// <summary>Encodes a question → answer pair of domain <paramref name="domain"/>; it must fit <paramref name="context"/>.</summary>
-    public static TrainingSample FromPair(QaPair pair, int domain, ITextTokenizer tokenizer, int context, string domainId)
+    /// <summary>
+    /// Encodes a question → answer pair of domain <paramref name="domain"/>; it must fit <paramref name="context"/>. A pair
+    /// that does not is an error made by <paramref name="tooLong"/>(field at fault, reason), by default
+    /// "<paramref name="domainId"/>: reason".
+    /// </summary>
+    public static TrainingSample FromPair(QaPair pair, int domain, ITextTokenizer tokenizer, int context, string domainId,
+        Func<string, string, HarnessInputException>? tooLong = null)
     {
         var prompt = tokenizer.Encode(pair.Prompt);
         var answer = tokenizer.Encode(pair.Answer);
         int length = prompt.Length + answer.Length + 3;
         if (length > context)
-            throw new HarnessInputException(
-                $"{domainId}: pair '{pair.Prompt}' → '{pair.Answer}' is {length} tokens, longer than model.context {context}");
+        {
+            // BOS, prompt, SEP: when these alone do not fit, the prompt is at fault whatever the answer.
+            var field = prompt.Length + 2 >= context ? "prompt" : "answer";
+            var reason = $"pair '{pair.Prompt}' → '{pair.Answer}' is {length} tokens, longer than model.context {context}";
+            throw tooLong?.Invoke(field, reason) ?? new HarnessInputException($"{domainId}: {reason}");
+        }
         var tokens = new int[length];
         tokens[0] = ITextTokenizer.Bos;
         prompt.CopyTo(tokens, 1);
