@@ -44,8 +44,12 @@ internal sealed class Pretrainer(PretrainConfig config, ExperimentConfig experim
             try
             {
                 // Read into a copy first: a file that fails halfway must not leave the model half overwritten.
-                using (var probe = model.Copy()) probe.load(path);
-                model.load(path);
+                using (var probe = model.Copy())
+                {
+                    probe.load(path);
+                    using var noGrad = no_grad();
+                    model.load_state_dict(probe.state_dict());
+                }
                 log.Line($"pretrain: loaded cached base {path}");
                 return true;
             }
