@@ -28,6 +28,9 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
     /// <inheritdoc />
     public void OnStageStart(StageContext context)
     {
+        // Task-incremental heads met so far: the stages after them distil each of these heads.
+        foreach (var sample in context.Stage.Samples)
+            if (sample.Image is { HasHead: true } image) _heads.TryAdd((image.HeadStart, image.HeadEnd), context.StageIndex);
         ReleaseTeacher();
         if (context.StageIndex == 0 || config.Weight == 0) return; // nothing learned yet to preserve
         // The model has not changed since the previous stage ended (evaluation does not train), so copying it here is
@@ -37,15 +40,6 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         teacher.eval();
         _teacher = teacher;
         _stagesDistilled++;
-    }
-
-    /// <inheritdoc />
-    public void OnBatch(StageContext context, TrainingBatch batch)
-    {
-        if (batch.HeadStarts is null) return;
-        // Task-incremental heads met so far: the stages after them distil each of these heads.
-        foreach (var sample in batch.Samples)
-            if (sample.Image is { HasHead: true } image) _heads.TryAdd((image.HeadStart, image.HeadEnd), context.StageIndex);
     }
 
     /// <inheritdoc />
