@@ -8,14 +8,11 @@ namespace Harness.Strategies;
 /// </summary>
 internal static class AnswerRows
 {
-    /// <summary>Rows of <paramref name="sample"/>: positions t in [AnswerStart − 1, length − 2]; one for an image.</summary>
-    public static int Of(TrainingSample sample) => sample.AnswerRowCount;
-
     /// <summary>First row of each sample, plus the total as a last element (Count + 1 values).</summary>
     public static int[] Starts(IReadOnlyList<TrainingSample> samples)
     {
         var starts = new int[samples.Count + 1];
-        for (int i = 0; i < samples.Count; i++) starts[i + 1] = starts[i] + Of(samples[i]);
+        for (int i = 0; i < samples.Count; i++) starts[i + 1] = starts[i] + samples[i].AnswerRowCount;
         return starts;
     }
 }

@@ -15,7 +15,10 @@ internal sealed record TrainingSample(int[] Tokens, int AnswerStart, int Domain)
     /// <summary>The image and label of an image-classification sample; null for text.</summary>
     public ImageExample? Image { get; init; }
 
-    /// <summary>Rows this sample contributes to a batch's loss logits: one per answer position, one per image.</summary>
+    /// <summary>
+    /// Rows this sample contributes to a batch's loss logits: one per answer position (positions t in
+    /// [AnswerStart − 1, length − 2], whose next token is an answer token or EOS), one per image.
+    /// </summary>
     public int AnswerRowCount => Image is null ? Tokens.Length - Math.Max(1, AnswerStart) : 1;
 
     /// <summary>An image-classification sample of domain <paramref name="domain"/>.</summary>

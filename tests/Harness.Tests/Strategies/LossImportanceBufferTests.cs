@@ -84,7 +84,7 @@ public sealed class LossImportanceBufferTests
         // And the buffer kept the two highest of them, with their logits ([answer rows × vocabulary])
         var topTwo = Enumerable.Range(0, 4).OrderByDescending(i => expected[i]).Take(2).Select(i => tiny.Samples[i]);
         Assert.Equal(topTwo, buffer.Items.Select(e => e.Sample));
-        Assert.All(buffer.Items, e => Assert.Equal(AnswerRows.Of(e.Sample) * tiny.Tokenizer.VocabSize, e.Logits!.Length));
+        Assert.All(buffer.Items, e => Assert.Equal(e.Sample.AnswerRowCount * tiny.Tokenizer.VocabSize, e.Logits!.Length));
         // And the model is back in training mode, as the step loop left it
         Assert.True(tiny.Model.training);
     }
