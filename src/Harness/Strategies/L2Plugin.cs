@@ -7,7 +7,7 @@ namespace Harness.Strategies;
 
 /// <summary>
 /// L2 anchoring (Kirkpatrick et al. 2017's "L2" control; Hsu et al. 2018): when a stage ends, the weights θ* are kept,
-/// and every later step adds <c>λ/2 · Σ_i (θ_i − θ*_i)²</c>, a <see cref="QuadraticAnchor"/> with importance 1 around
+/// and every later step adds <c>λ/2 · Σ_i (θ_i − θ*_i)²</c>, a uniform <see cref="QuadraticAnchor"/> (importance 1) around
 /// the latest stage's weights. It protects every weight alike, so it trades plasticity for stability blindly: the
 /// baseline that shows what EWC's and SI's importances add.
 /// </summary>
@@ -25,9 +25,7 @@ internal sealed class L2Plugin(L2StrategyConfig config) : IStrategyPlugin, IDisp
         _anchor?.Dispose();
         _anchor = null;
         if (context.StageIndex == context.StageCount - 1 || config.Lambda == 0) return; // no later stage to protect this one in
-        var ones = context.Model.named_parameters().Where(p => p.parameter.requires_grad)
-            .ToDictionary(p => p.name, p => ones_like(p.parameter).DetachFromDisposeScope());
-        _anchor = new QuadraticAnchor(context.Model, ones);
+        _anchor = QuadraticAnchor.Uniform(context.Model);
     }
 
     /// <inheritdoc />

@@ -42,7 +42,7 @@ internal sealed record MemoryEstimate(long Weights, long Optimizer, long Teacher
                     anchors += 5 * parameters * Float; // Ω, θ*, and per stage ω, θ_prev, θ_start
                     break;
                 case L2StrategyConfig:
-                    anchors += 2 * parameters * Float;
+                    anchors += parameters * Float; // θ* only: its importance is 1, not stored
                     break;
                 case ReplayStrategyConfig replay:
                     long sample = model.Type == "mlp" ? 16 : model.Context * sizeof(int);
