@@ -1,4 +1,5 @@
 using Harness.Config;
+using Harness.Metrics.Reports;
 
 namespace Harness.Experiments;
 
@@ -7,7 +8,7 @@ namespace Harness.Experiments;
 /// declares (null for none).
 /// </summary>
 internal sealed record SuiteDefinition(string Name, string File, IReadOnlyList<int> Seeds, IReadOnlyList<SuiteVariant> Variants,
-    SuiteTableSpec? Table = null)
+    ResultTableLayout? Table = null)
 {
     /// <summary>
     /// The config of <paramref name="variant"/> for <paramref name="seed"/>: the config file with the variant's overrides

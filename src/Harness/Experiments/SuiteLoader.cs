@@ -114,64 +114,75 @@ internal static partial class SuiteLoader
         }
     }
 
-    private static SuiteTableSpec Table(string path, YamlTreeNode node, IReadOnlyList<(SuiteVariant Variant, string At)> entries)
+    /// <summary>
+    /// The suite's <c>table:</c>, a results table in a paper's shape whose rows are the variants' base labels (file
+    /// order) and whose columns are the values of one grid key (first-seen order). Checked here, not after hours of
+    /// runs: every variant has the column key, no two variants fill one cell, the metric is one runs report, and every
+    /// published value names an existing row and column.
+    /// </summary>
+    private static ResultTableLayout Table(string path, YamlTreeNode node, IReadOnlyList<(SuiteVariant Variant, string At)> entries)
     {
         if (node is not YamlTreeMapping map) throw Error(path, node.Start, "table", "expected a mapping (columns:, metric:, scale:, reference:, ...)");
         var keys = map.Entries.ToDictionary(e => e.Key.Value, e => e);
         foreach (var key in keys.Keys.Where(k => k is not ("caption" or "metric" or "scale" or "decimals" or "columns" or "reference")))
             throw Error(path, keys[key].Key.Start, $"table.{key}", "unknown key; expected one of: caption, columns, decimals, metric, reference, scale");
         if (!keys.TryGetValue("columns", out var columnsEntry)) throw Error(path, map.Start, "table.columns", "required key is missing (a grid key whose values are the columns)");
-        var spec = new SuiteTableSpec { Columns = ScalarText(path, columnsEntry.Value, "table.columns") };
-
-        if (keys.TryGetValue("caption", out var caption)) spec = spec with { Caption = ScalarText(path, caption.Value, "table.caption") };
+        var columnKey = ScalarText(path, columnsEntry.Value, "table.columns");
+        string? caption = keys.TryGetValue("caption", out var captionEntry) ? ScalarText(path, captionEntry.Value, "table.caption") : null;
+        string metric = "acc";
         if (keys.TryGetValue("metric", out var metricEntry))
         {
-            var metric = ScalarText(path, metricEntry.Value, "table.metric");
-            // Checked here, not after hours of runs: these are the only scalars a run's metrics.json can hold.
+            metric = ScalarText(path, metricEntry.Value, "table.metric");
+            // These are the only scalars a run's metrics.json can hold.
             if (!RunRecord.ScalarOrder.Contains(metric) && !(metric.StartsWith("forgetting.", StringComparison.Ordinal) && metric.Length > "forgetting.".Length))
                 throw Error(path, metricEntry.Value.Start, "table.metric", $"unknown metric '{metric}'; expected one of: {string.Join(", ", RunRecord.ScalarOrder)}, forgetting.<domain>");
-            spec = spec with { Metric = metric };
         }
-        if (keys.TryGetValue("scale", out var scale))
+        double scale = 1;
+        if (keys.TryGetValue("scale", out var scaleEntry))
         {
-            var value = Number(path, scale.Value, "table.scale");
-            spec = value > 0 ? spec with { Scale = value } : throw Error(path, scale.Value.Start, "table.scale", "expected a positive number");
+            scale = Number(path, scaleEntry.Value, "table.scale");
+            if (scale <= 0) throw Error(path, scaleEntry.Value.Start, "table.scale", "expected a positive number");
         }
-        if (keys.TryGetValue("decimals", out var decimals))
-        {
-            spec = decimals.Value is YamlTreeScalar d && int.TryParse(d.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n <= 10
-                ? spec with { Decimals = n }
-                : throw Error(path, decimals.Value.Start, "table.decimals", "expected an integer from 0 to 10");
-        }
+        int decimals = 2;
+        if (keys.TryGetValue("decimals", out var decimalsEntry)
+            && !(decimalsEntry.Value is YamlTreeScalar d && int.TryParse(d.Value, NumberStyles.None, CultureInfo.InvariantCulture, out decimals) && decimals <= 10))
+            throw Error(path, decimalsEntry.Value.Start, "table.decimals", "expected an integer from 0 to 10");
 
         var filled = new Dictionary<TableCellKey, SuiteVariant>();
         foreach (var (variant, at) in entries)
         {
-            if (!variant.Grid.ContainsKey(spec.Columns))
-                throw Error(path, variant.At, at, $"variant '{variant.Label}' has no grid key '{spec.Columns}', which table.columns names; every variant fills one table cell, so give it a grid over {spec.Columns}");
-            var cell = spec.CellOf(variant);
+            if (!variant.Grid.TryGetValue(columnKey, out var column))
+                throw Error(path, variant.At, at, $"variant '{variant.Label}' has no grid key '{columnKey}', which table.columns names; every variant fills one table cell, so give it a grid over {columnKey}");
+            var cell = new TableCellKey(variant.BaseLabel, column);
             if (filled.TryGetValue(cell, out var first))
             {
-                var value = variant.Overrides.Last(o => o.Section == "grid" && o.KeyPath == spec.Columns).Value;
-                throw Error(path, value.Start, $"{at}.grid.{spec.Columns}",
+                var value = variant.Overrides.Last(o => o.Section == "grid" && o.KeyPath == columnKey).Value;
+                throw Error(path, value.Start, $"{at}.grid.{columnKey}",
                     $"table cell ({cell.Row}, {cell.Column}) is already filled by variant '{first.Label}' (line {first.At.Line}); variant '{variant.Label}' would fill it again");
             }
             filled[cell] = variant;
         }
-
-        if (keys.TryGetValue("reference", out var reference))
-            spec = Reference(path, reference.Value, spec, filled.Keys.Select(k => k.Row).ToHashSet(), filled.Keys.Select(k => k.Column).ToHashSet());
-        return spec;
+        var layout = new ResultTableLayout
+        {
+            Caption = caption,
+            Metric = metric,
+            Scale = scale,
+            Decimals = decimals,
+            Rows = filled.Keys.Select(k => k.Row).Distinct().ToList(),
+            Columns = filled.Keys.Select(k => k.Column).Distinct().ToList(),
+            Variants = filled.ToDictionary(f => f.Value.Label, f => f.Key),
+        };
+        return keys.TryGetValue("reference", out var reference) ? Reference(path, reference.Value, layout) : layout;
     }
 
-    private static SuiteTableSpec Reference(string path, YamlTreeNode node, SuiteTableSpec spec, HashSet<string> rows, HashSet<string> columns)
+    private static ResultTableLayout Reference(string path, YamlTreeNode node, ResultTableLayout layout)
     {
         if (node is not YamlTreeMapping map) throw Error(path, node.Start, "table.reference", "expected a mapping (source:, values:)");
         var keys = map.Entries.ToDictionary(e => e.Key.Value, e => e);
         foreach (var key in keys.Keys.Where(k => k is not ("source" or "values")))
             throw Error(path, keys[key].Key.Start, $"table.reference.{key}", "unknown key; expected one of: source, values");
-        if (keys.TryGetValue("source", out var source)) spec = spec with { ReferenceSource = ScalarText(path, source.Value, "table.reference.source") };
-        if (!keys.TryGetValue("values", out var valuesEntry)) return spec;
+        if (keys.TryGetValue("source", out var source)) layout = layout with { ReferenceSource = ScalarText(path, source.Value, "table.reference.source") };
+        if (!keys.TryGetValue("values", out var valuesEntry)) return layout;
         if (valuesEntry.Value is not YamlTreeMapping values)
             throw Error(path, valuesEntry.Value.Start, "table.reference.values", "expected a mapping of rows to {column: [mean, std]}");
 
@@ -179,14 +190,14 @@ internal static partial class SuiteLoader
         foreach (var (rowKey, rowNode) in values.Entries)
         {
             var at = $"table.reference.values.{rowKey.Value}";
-            if (!rows.Contains(rowKey.Value))
-                throw Error(path, rowKey.Start, at, $"no table row '{rowKey.Value}' (rows: {string.Join(", ", rows)})");
+            if (!layout.Rows.Contains(rowKey.Value))
+                throw Error(path, rowKey.Start, at, $"no table row '{rowKey.Value}' (rows: {string.Join(", ", layout.Rows)})");
             if (rowNode is not YamlTreeMapping cells) throw Error(path, rowNode.Start, at, "expected a mapping of columns to [mean, std] or a mean");
             foreach (var (columnKey, valueNode) in cells.Entries)
             {
                 var cellAt = $"{at}.{columnKey.Value}";
-                if (!columns.Contains(columnKey.Value))
-                    throw Error(path, columnKey.Start, cellAt, $"no table column '{columnKey.Value}' (columns: {string.Join(", ", columns)})");
+                if (!layout.Columns.Contains(columnKey.Value))
+                    throw Error(path, columnKey.Start, cellAt, $"no table column '{columnKey.Value}' (columns: {string.Join(", ", layout.Columns)})");
                 published[new TableCellKey(rowKey.Value, columnKey.Value)] = valueNode switch
                 {
                     YamlTreeScalar => new PublishedValue(Number(path, valueNode, cellAt), null),
@@ -196,7 +207,7 @@ internal static partial class SuiteLoader
                 };
             }
         }
-        return spec with { Reference = published };
+        return layout with { Reference = published };
     }
 
     private static double Number(string path, YamlTreeNode node, string at) =>

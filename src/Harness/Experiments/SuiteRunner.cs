@@ -126,10 +126,10 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     /// <summary>The suite's results table over <paramref name="summary"/>, or null when the suite declares none.</summary>
     public static ResultTable? Table(SuiteDefinition suite, SuiteSummary summary, int seeds)
     {
-        if (suite.Table is not { } spec) return null;
+        if (suite.Table is not { } layout) return null;
         try
         {
-            return ResultTable.Build(summary, spec.Layout(suite.Variants), seeds);
+            return ResultTable.Build(summary, layout, seeds);
         }
         catch (ArgumentException e)
         {

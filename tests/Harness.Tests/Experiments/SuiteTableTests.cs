@@ -51,7 +51,7 @@ public sealed class SuiteTableTests
 
         // When
         var suite = SuiteLoader.Load(path);
-        var layout = suite.Table!.Layout(suite.Variants);
+        var layout = suite.Table!;
 
         // Then
         Assert.Equal(["naive-epochs=1", "replay-epochs=1", "replay-epochs=2", "naive-epochs=2", "naive-epochs=3"], suite.Variants.Select(v => v.Label));
