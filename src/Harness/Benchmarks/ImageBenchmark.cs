@@ -28,6 +28,9 @@ internal sealed class ImageBenchmark : IDisposable
     /// <summary>Bytes of the train and test pixels as float tensors on the device (for the memory estimate).</summary>
     public long DataBytes { get; }
 
+    /// <summary>One line for the log and for validate: "split_mnist, class-incremental, 10 outputs: 0-1 (100 train, 40 scored) -> ...".</summary>
+    public string Description { get; }
+
     private ImageBenchmark(LoadedConfig loaded, ImageTensors data)
     {
         var config = loaded.Config;
@@ -67,6 +70,8 @@ internal sealed class ImageBenchmark : IDisposable
         }
         Curriculum = new CurriculumSamples(Tasks.Select(t => t.Id).ToList(), train, Tasks.Select(_ => config.Training.Epochs).ToList());
         Scored = scored;
+        Description = $"{benchmark.Name}, {benchmark.Scenario}-incremental, {Outputs} outputs: " +
+                      string.Join(" -> ", Tasks.Select((t, i) => $"{t.Id} ({train[i].Count} train, {scored[i].Count} scored)"));
     }
 
     /// <summary>Builds the benchmark of <paramref name="loaded"/> over images from <paramref name="cache"/> on <paramref name="device"/>.</summary>

@@ -87,14 +87,12 @@ internal static class HarnessCli
     {
         var loaded = ConfigLoader.Load(path);
         var strategies = string.Join(", ", loaded.Config.Strategies.Select(s => s.Type));
-        if (loaded.Config.Benchmark is { } spec)
+        if (loaded.Config.Benchmark is not null)
         {
             // The images are read (on the CPU) so that a broken data file fails here, not in the first run.
             using var images = new ImageDataCache();
             using var benchmark = ImageBenchmark.Prepare(loaded, images, torch.CPU);
-            stdout.WriteLine($"{path}: ok: {spec.Name}, {spec.Scenario}-incremental, {benchmark.Outputs} outputs: " +
-                             string.Join(" -> ", benchmark.Tasks.Select((t, i) => $"{t.Id} ({benchmark.Curriculum.Train[i].Count} train/{benchmark.Scored[i].Count} scored)")) +
-                             $"; strategies {strategies}");
+            stdout.WriteLine($"{path}: ok: {benchmark.Description}; strategies {strategies}");
             return 0;
         }
         var prepared = PreparedRun.Prepare(loaded);

@@ -59,9 +59,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
                     benchmark.Curriculum,
                     MemoryEstimate.For(config, benchmark.Features, benchmark.Outputs, benchmark.DataBytes),
                     [
-                        $"benchmark {config.Benchmark.Name}, {config.Benchmark.Scenario}-incremental, {benchmark.Outputs} outputs: " +
-                        string.Join(" -> ", benchmark.Tasks.Select((t, i) => $"{t.Id} ({benchmark.Curriculum.Train[i].Count} train, {benchmark.Scored[i].Count} scored)")) +
-                        $"; strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}",
+                        $"benchmark {benchmark.Description}; strategies: {string.Join(", ", config.Strategies.Select(s => s.Type))}",
                     ],
                     () => new MlpClassifier(benchmark.Features, config.Model.Hidden, benchmark.Outputs),
                     (_, _) => false,
