@@ -166,8 +166,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     {
         try
         {
-            var stored = ConfigLoader.Load(Path.Combine(directory, "config.resolved.yaml"), requireData: false).Config;
-            return ConfigIdentity.Of(stored) == ConfigIdentity.Of(loaded.Resolved());
+            return ResumeCheck.ConfigDifference(loaded, Path.Combine(directory, "config.resolved.yaml")) is null;
         }
         catch (HarnessInputException)
         {

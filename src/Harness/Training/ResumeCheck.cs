@@ -65,26 +65,36 @@ internal static class ResumeCheck
     /// <summary>The run's resolved config must be <paramref name="loaded"/>'s experiment (<see cref="ConfigIdentity"/>).</summary>
     private static void CheckSameConfig(LoadedConfig loaded, string resolvedPath)
     {
-        ExperimentConfig stored;
+        string? difference;
         try
         {
-            stored = ConfigLoader.Load(resolvedPath, requireData: false).Config;
+            difference = ConfigDifference(loaded, resolvedPath);
         }
         catch (HarnessInputException e)
         {
             throw new HarnessInputException($"--resume: the run's config is unreadable: {e.Message}");
         }
+        if (difference is not null) throw new HarnessInputException($"{difference}: --resume needs the run's own config (and seed)");
+    }
+
+    /// <summary>
+    /// Where the run whose resolved config is <paramref name="resolvedPath"/> is another experiment than
+    /// <paramref name="loaded"/>'s (<see cref="ConfigIdentity"/>): its first differing line and key, both values; null
+    /// when it is the same experiment. An unreadable resolved config is bad input.
+    /// </summary>
+    public static string? ConfigDifference(LoadedConfig loaded, string resolvedPath)
+    {
+        var stored = ConfigLoader.Load(resolvedPath, requireData: false).Config;
         var theirs = ConfigIdentity.Of(stored).Split('\n');
         var ours = ConfigIdentity.Of(loaded.Resolved()).Split('\n');
         for (int i = 0; i < Math.Max(theirs.Length, ours.Length); i++)
         {
             var a = i < theirs.Length ? theirs[i] : "";
             var b = i < ours.Length ? ours[i] : "";
-            if (a == b) continue;
-            throw new HarnessInputException(
-                $"{resolvedPath}:{i + 1}: {KeyPath(theirs, i)}: the run was made with '{a.Trim()}', {loaded.Positions.File} gives '{b.Trim()}': " +
-                "--resume needs the run's own config (and seed)");
+            if (a != b)
+                return $"{resolvedPath}:{i + 1}: {KeyPath(theirs, i)}: the run was made with '{a.Trim()}', {loaded.Positions.File} gives '{b.Trim()}'";
         }
+        return null;
     }
 
     /// <summary>The dotted key path of YAML line <paramref name="index"/>, from the indentation of the lines above it.</summary>
