@@ -12,7 +12,7 @@ namespace Harness.Training;
 /// <summary>
 /// The optimiser loop shared by pretraining and every stage: a fresh optimiser, the flat-then-decay schedule, gradient
 /// clipping, a dispose scope per step, a guard against non-finite losses, and a check for a stop request after every
-/// step. <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
+/// step. Nothing in a step reads the device except at the logging interval (<see cref="NonFiniteWatch"/>). <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
 internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, TrainingConfig training,
     Action<long, double>? lossLogged = null, StopSignal? stop = null) : IDisposable
@@ -85,6 +85,8 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
         var clock = Stopwatch.StartNew();
         long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
         double secondsAtLog = Seconds;
+        bool skipBad = training.OnNonfinite == "skip_batch";
+        using var watch = new NonFiniteWatch(device);
         model.train();
         for (int step = 0; step < totalSteps; step++)
         {
@@ -96,16 +98,18 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             var logits = model.AnswerLogits(batch); // [N, V], answer positions only
             var loss = batch.Loss(logits);
             if (extraLoss(batch, logits) is { } extra) loss = loss + extra;
-            // Read every step (a host sync, cheap next to the step on the CPU) so a NaN never reaches the weights.
-            double lossValue = loss.item<float>();
-            if (!double.IsFinite(lossValue) && SkipNonFinite(label, step, totalSteps, "loss", lossValue)) continue;
             optimizer.zero_grad();
             loss.backward();
-            // Clipping measures the gradient's norm anyway: a finite loss with an overflowing gradient is caught too.
-            if (training.GradClip > 0 && nn.utils.clip_grad_norm_(parameters, training.GradClip) is var norm && !double.IsFinite(norm)
-                && SkipNonFinite(label, step, totalSteps, "gradient norm", norm))
+            var norm = training.GradClip > 0 ? GradientClipping.ClipByNorm(parameters, training.GradClip) : null;
+            watch.Observe(step, loss, norm);
+            // The host reads the device only at a logging step (always a stage's last), or every step to skip batches:
+            // a NaN in between reaches the weights, but the run stops at the next log line, before any checkpoint.
+            bool logNow = (step + 1) % training.LogEvery == 0 || step + 1 == totalSteps;
+            if ((logNow || skipBad) && watch.First() is { } bad)
             {
-                optimizer.zero_grad();
+                var (what, value) = double.IsFinite(bad.Loss) ? ("gradient norm", bad.Norm) : ("loss", bad.Loss);
+                SkipNonFinite(label, (int)bad.Step, totalSteps, what, value);
+                watch.Reset();
                 continue;
             }
             optimizer.step();
@@ -114,8 +118,8 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             _globalStep++;
             stop?.ThrowIfRequested($"{label} step {step + 1}/{totalSteps}");
 
-            bool logNow = (step + 1) % training.LogEvery == 0 || step + 1 == totalSteps;
             if (!logNow) continue;
+            double lossValue = loss.item<float>();
             double elapsed = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);
             tokensAtLog = Tokens;
@@ -130,10 +134,10 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
 
     /// <summary>
     /// A non-finite <paramref name="what"/> (the loss, or the gradient norm) at <paramref name="step"/>: with
-    /// <c>on_nonfinite: skip_batch</c> the batch is counted and skipped (true); otherwise the run stops with the stage,
+    /// <c>on_nonfinite: skip_batch</c> the batch is counted and skipped; otherwise the run stops with the stage,
     /// step and domain named.
     /// </summary>
-    private bool SkipNonFinite(string label, int step, int totalSteps, string what, double value)
+    private void SkipNonFinite(string label, int step, int totalSteps, string what, double value)
     {
         var where = $"{label} step {step + 1}/{totalSteps}";
         if (training.OnNonfinite != "skip_batch")
@@ -143,7 +147,6 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
         _globalStep++;
         log.Line(string.Create(CultureInfo.InvariantCulture, $"{where}: the {what} is {value}; batch skipped (training.on_nonfinite: skip_batch)"));
         stop?.ThrowIfRequested(where);
-        return true;
     }
 
     /// <summary>

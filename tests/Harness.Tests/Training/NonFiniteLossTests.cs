@@ -10,15 +10,15 @@ namespace Harness.Tests.Training;
 public sealed class NonFiniteLossTests
 {
     /// <summary>5 SGD steps of a small MLP whose loss gets <paramref name="poison"/> added at step 3 (1-based); returns the weights before and after, and the log.</summary>
-    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, float poison) =>
-        Train(onNonfinite, logits => logits.sum() * 0 + poison, gradClip: 0);
+    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, float poison, int logEvery = 1) =>
+        Train(onNonfinite, logits => logits.sum() * 0 + poison, gradClip: 0, logEvery);
 
     /// <summary>The same with <paramref name="extra"/> added to the loss at step 3.</summary>
-    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, Func<Tensor, Tensor> extra, double gradClip)
+    private static (float[] Before, float[] After, string Log, StepLoop Loop, Exception? Error) Train(string onNonfinite, Func<Tensor, Tensor> extra, double gradClip, int logEvery = 1)
     {
         using var task = new TinyImageTask(3);
         var (model, samples) = (task.Model, task.Samples);
-        var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = gradClip, WeightDecay = 0, LogEvery = 1, OnNonfinite = onNonfinite };
+        var training = new TrainingConfig { Optimizer = "sgd", DecayFraction = 0, GradClip = gradClip, WeightDecay = 0, LogEvery = logEvery, OnNonfinite = onNonfinite };
         var console = new StringWriter();
         using var log = new RunLog(console, interactive: false);
         var loop = new StepLoop(model, CPU, log, training);
@@ -43,6 +43,17 @@ public sealed class NonFiniteLossTests
         Assert.StartsWith("stage 2/3 poetry step 3/5: the loss is ", e.Message);
         Assert.Contains(shown, e.Message);
         Assert.All(after, w => Assert.True(float.IsFinite(w)));
+    }
+
+    [Fact]
+    public void NonFiniteLossBetweenLogLines_WithStop_IsFoundAtTheNextLogLineAndNamesItsOwnStep()
+    {
+        // Given a NaN at step 3 of 5 and a log line only after step 5 (the host reads the device only then)
+        var (_, _, log, _, error) = Train("stop", float.NaN, logEvery: 5);
+        // Then the run still stops, naming step 3, before logging step 5
+        var e = Assert.IsType<NonFiniteLossException>(error);
+        Assert.StartsWith("stage 2/3 poetry step 3/5: the loss is NaN", e.Message);
+        Assert.DoesNotContain("step 5/5", log);
     }
 
     [Fact]
