@@ -37,52 +37,75 @@ internal sealed class TrainingBatch : IDisposable
             return;
         }
         int width = samples.Max(s => s.Tokens.Length) - 1;
-        var inputs = new long[samples.Count * width];
-        var positions = new List<long>();
-        var answerTargets = new List<long>();
+        int answers = samples.Sum(s => s.AnswerRowCount);
+        // Inputs, answer positions and targets in one host array, so the batch crosses to the device in one copy.
+        var packed = new long[samples.Count * width + 2 * answers];
+        int position = samples.Count * width, target = position + answers;
         for (int b = 0; b < samples.Count; b++)
         {
             var tokens = samples[b].Tokens;
             for (int t = 0; t < tokens.Length - 1; t++)
             {
-                inputs[b * width + t] = tokens[t];
+                packed[b * width + t] = tokens[t];
                 if (t + 1 < samples[b].AnswerStart) continue;
-                positions.Add(b * width + t);
-                answerTargets.Add(tokens[t + 1]);
+                packed[position++] = b * width + t;
+                packed[target++] = tokens[t + 1];
             }
             TokenCount += tokens.Length - 1;
         }
-        Inputs = tensor(inputs, [samples.Count, width], ScalarType.Int64).to(device);
-        AnswerPositions = tensor(positions.ToArray(), ScalarType.Int64).to(device);
-        AnswerTargets = tensor(answerTargets.ToArray(), ScalarType.Int64).to(device);
+        using var onDevice = tensor(packed, ScalarType.Int64).to(device);
+        Inputs = onDevice.narrow(0, 0, samples.Count * width).view(samples.Count, width);
+        AnswerPositions = onDevice.narrow(0, samples.Count * width, answers);
+        AnswerTargets = onDevice.narrow(0, samples.Count * width + answers, answers);
     }
 
-    /// <summary>Pixels ([B, H·W], batch order), targets and head bounds of image samples, which may mix task views.</summary>
+    /// <summary>
+    /// Pixels ([B, H·W], batch order), targets and head bounds of image samples, which may mix task views. The indices
+    /// go to the device in one copy; the pixels are gathered there from the views' device tensors.
+    /// </summary>
     private static (Tensor Pixels, Tensor Targets, Tensor? Starts, Tensor? Ends) CollateImages(IReadOnlyList<TrainingSample> samples, Device device)
     {
         var images = samples.Select(s => s.Image ?? throw new ArgumentException("a batch mixes text and image samples")).ToList();
-        var targets = tensor(images.Select(i => (long)i.Target).ToArray(), ScalarType.Int64).to(device);
-        Tensor? starts = null, ends = null;
-        if (images.Any(i => i.HasHead))
+        int count = images.Count;
+        bool heads = images.Any(i => i.HasHead);
+        // Replayed samples come from earlier tasks' views: rows are gathered view by view, then put back in batch order.
+        var groups = Enumerable.Range(0, count).GroupBy(b => images[b].View, ReferenceEqualityComparer.Instance).ToList();
+        var order = groups.SelectMany(g => g).ToArray();
+        // [targets | starts, ends (with heads) | rows in view order | inverse order (several views)]
+        var packed = new List<long>(5 * count);
+        packed.AddRange(images.Select(i => (long)i.Target));
+        if (heads)
         {
-            starts = tensor(images.Select(i => i.HasHead ? i.HeadStart : 0L).ToArray(), ScalarType.Int64).to(device);
-            ends = tensor(images.Select(i => i.HasHead ? i.HeadEnd : long.MaxValue).ToArray(), ScalarType.Int64).to(device);
+            packed.AddRange(images.Select(i => i.HasHead ? i.HeadStart : 0L));
+            packed.AddRange(images.Select(i => i.HasHead ? i.HeadEnd : long.MaxValue));
         }
-        var groups = Enumerable.Range(0, images.Count).GroupBy(b => images[b].View, ReferenceEqualityComparer.Instance).ToList();
-        if (groups.Count == 1)
-            return (images[0].View.Gather(tensor(images.Select(i => (long)i.Row).ToArray(), ScalarType.Int64).to(device)), targets, starts, ends);
-        // Replayed samples come from earlier tasks' views: gather per view, then put the rows back in batch order.
-        var parts = new List<Tensor>();
-        var order = new List<long>();
-        foreach (var group in groups)
+        packed.AddRange(order.Select(b => (long)images[b].Row));
+        if (groups.Count > 1)
         {
-            var view = images[group.First()].View;
-            parts.Add(view.Gather(tensor(group.Select(b => (long)images[b].Row).ToArray(), ScalarType.Int64).to(device)));
-            order.AddRange(group.Select(b => (long)b));
+            var inverse = new long[count];
+            for (int i = 0; i < count; i++) inverse[order[i]] = i;
+            packed.AddRange(inverse);
         }
-        var inverse = new long[order.Count];
-        for (int i = 0; i < order.Count; i++) inverse[order[i]] = i;
-        return (cat(parts, 0).index_select(0, tensor(inverse, ScalarType.Int64).to(device)), targets, starts, ends);
+        using var onDevice = tensor(packed.ToArray(), ScalarType.Int64).to(device);
+        int offset = 0;
+        Tensor Next(int length)
+        {
+            var part = onDevice.narrow(0, offset, length);
+            offset += length;
+            return part;
+        }
+        var targets = Next(count);
+        var (starts, ends) = heads ? (Next(count), Next(count)) : ((Tensor?)null, (Tensor?)null);
+        var parts = groups.Select(g =>
+        {
+            using var rows = Next(g.Count());
+            return images[g.First()].View.Gather(rows);
+        }).ToList();
+        if (groups.Count == 1) return (parts[0], targets, starts, ends);
+        using var inverseOrder = Next(count);
+        using var stacked = cat(parts, 0);
+        foreach (var part in parts) part.Dispose();
+        return (stacked.index_select(0, inverseOrder), targets, starts, ends);
     }
 
     /// <summary>The hidden states ([B, T, C]) at <see cref="AnswerPositions"/>: [N, C].</summary>
