@@ -38,7 +38,16 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) // [B, T, C]
+    public override Tensor forward(Tensor x) => Attend(x, null); // [B, T, C]
+
+    /// <summary>
+    /// Decoding: attention of the new positions <paramref name="x"/> ([B, Tn, C]) over the cached ones and themselves;
+    /// their keys and values are added to layer <paramref name="layer"/> of <paramref name="cache"/>.
+    /// <paramref name="mask"/> ([B, 1, Tn, Tcached + Tn], true = may attend) hides padding and the future.
+    /// </summary>
+    public Tensor Decode(Tensor x, KeyValueCache cache, int layer, Tensor mask) => Attend(x, (cache, layer, mask));
+
+    private Tensor Attend(Tensor x, (KeyValueCache Cache, int Layer, Tensor Mask)? decoding)
     {
         long batch = x.shape[0], time = x.shape[1], channels = x.shape[2];
         Tensor Heads(Linear projection, AdapterSite site)
@@ -49,10 +58,18 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         using var query = Heads(q, _qSite);
         using var key = Heads(k, _kSite);
         using var value = Heads(v, _vSite);
-        using var attended = nn.functional.scaled_dot_product_attention(
-            query, key, value, null, training ? _dropoutRate : 0.0, true); // [B, H, T, C/H]
+        using var attended = decoding is var (cache, layer, mask)
+            ? AttendCached(query, cache.Append(layer, key, value), mask)
+            : nn.functional.scaled_dot_product_attention(query, key, value, null, training ? _dropoutRate : 0.0, true); // [B, H, T, C/H]
         using var merged = attended.transpose(1, 2).contiguous().view(batch, time, channels); // [B, T, C]
         using var output = _oSite.Apply(merged, o.forward(merged), training);
         return dropout.forward(output);
+    }
+
+    private static Tensor AttendCached(Tensor query, (Tensor Keys, Tensor Values) cached, Tensor mask)
+    {
+        using var keys = cached.Keys;
+        using var values = cached.Values;
+        return nn.functional.scaled_dot_product_attention(query, keys, values, mask, 0.0, false); // [B, H, Tn, C/H]
     }
 }

@@ -70,6 +70,23 @@ internal sealed class GptModel : ContinualModel
     }
 
     /// <summary>
+    /// Decoding with a key/value cache: the final hidden states ([B, Tn, C]) of new tokens ([B, Tn]) at their own
+    /// <paramref name="positions"/> ([B, Tn]; rows may be left-padded), attending to everything in <paramref name="cache"/>
+    /// as <paramref name="mask"/> ([B, 1, Tn, Tcached + Tn], true = may attend) allows; their keys and values join the cache.
+    /// </summary>
+    public Tensor DecodeHidden(Tensor tokens, Tensor positions, Tensor mask, KeyValueCache cache)
+    {
+        using var scope = NewDisposeScope();
+        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens), training) + pos_emb.forward(positions)); // [B, Tn, C]
+        for (int i = 0; i < blocks.Count; i++) x = blocks[i].Decode(x, cache, i, mask);
+        return ln_f.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>An empty cache for decoding <paramref name="rows"/> sequences of at most <paramref name="capacity"/> positions.</summary>
+    public KeyValueCache NewCache(long rows, long capacity) =>
+        new(blocks.Count, rows, _config.Heads, _config.DModel / _config.Heads, capacity, tok_emb.weight!.device);
+
+    /// <summary>
     /// Output logits for hidden states of any leading shape. Training applies it only at the answer positions: the
     /// vocabulary-wide projection is the largest tensor of a step, and the other positions carry no loss.
     /// </summary>

@@ -25,10 +25,15 @@ internal sealed class TransformerBlock : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) // [B, T, C]
+    public override Tensor forward(Tensor x) => Run(x, normed => attn.forward(normed)); // [B, T, C]
+
+    /// <summary>The block on new positions during decoding (see <see cref="CausalSelfAttention.Decode"/>).</summary>
+    public Tensor Decode(Tensor x, KeyValueCache cache, int layer, Tensor mask) => Run(x, normed => attn.Decode(normed, cache, layer, mask));
+
+    private Tensor Run(Tensor x, Func<Tensor, Tensor> attention)
     {
         using var normed = ln_attn.forward(x);
-        using var attended = attn.forward(normed);
+        using var attended = attention(normed);
         var afterAttention = x + attended;
         using var normed2 = ln_mlp.forward(afterAttention);
         using var fed = mlp.forward(normed2);
