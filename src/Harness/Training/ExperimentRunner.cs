@@ -215,10 +215,11 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), wall, report, cached, calibration);
             metrics["resumes"] = resumes;
             metrics["skipped_batches"] = result.SkippedBatches;
+            metrics["peak_rss_mb"] = PeakMemory.ResidentMb();
             board.Final(metrics, result.ExactMatch.Rows - 1);
             RunOutputs.Commit(directory, metrics);
             File.Delete(RunCheckpoint.PathIn(directory)); // the run is complete: its outputs replace the checkpoint
-            log.Line($"done in {wall:F1} s: {directory}");
+            log.Line(string.Create(CultureInfo.InvariantCulture, $"done in {wall:F1} s, peak memory {PeakMemory.ResidentMb():F0} MiB: {directory}"));
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }
         finally

@@ -52,11 +52,15 @@ public sealed class RunGuardTests : IDisposable
     }
 
     [Fact]
-    public void EveryRun_LogsItsMemoryEstimate()
+    public void EveryRun_LogsItsMemoryEstimate_AndReportsItsPeakMemory()
     {
         var config = TinyConfig.WriteTo(_dir);
         var result = CliResult.Run(config, "--out", _dir.File("run"), "--cache-dir", _dir.File("cache"));
         Assert.True(result.ExitCode == 0, result.ToString());
+        // The peak resident memory is at least what this test process already holds (libtorch alone is ~100 MiB)
+        var metrics = JsonNode.Parse(File.ReadAllText(_dir.File("run/metrics.json")))!;
+        Assert.InRange((double)metrics["peak_rss_mb"]!, 100, 24 * 1024);
+        Assert.Matches(@"done in [\d.]+ s, peak memory \d+ MiB: ", result.Stdout);
         Assert.Matches(@"memory estimate: weights [\d.]+ \+ gradients [\d.]+ \+ optimiser [\d.]+ \+ teacher 0\.0 \+ anchors 0\.0 \+ replay buffer [\d.]+ \+ data 0\.0 \+ activations [\d.]+ = [\d.]+ MiB \(limit \d+ MiB\)", result.Stdout);
     }
 
