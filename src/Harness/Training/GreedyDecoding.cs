@@ -20,6 +20,7 @@ internal static class GreedyDecoding
     public static int[][] WithCache(GptModel model, IReadOnlyList<TrainingSample> chunk, Device device)
     {
         using var outer = NewDisposeScope();
+        using var inference = inference_mode(); // no autograd bookkeeping: a decoding step is dozens of small calls
         var rows = new DecodingRows(chunk, model.Context);
         int count = chunk.Count, prompt = chunk.Max(s => s.AnswerStart), capacity = prompt + rows.MaxNew;
         var tokens = new long[count * prompt];
@@ -49,15 +50,15 @@ internal static class GreedyDecoding
         for (int step = 0; rows.Accept(next) && step + 1 < rows.MaxNew; step++)
         {
             using var scope = NewDisposeScope();
-            var newest = new long[count];
-            var at = new long[count];
+            var newest = new long[2 * count]; // [newest token | its position] of each row, one copy to the device
             for (int r = 0; r < count; r++)
             {
                 newest[r] = rows.Last(r);
-                at[r] = Math.Min(rows.Length(r) - 1, model.Context - 1); // a finished row's token is ignored: any valid position
+                newest[count + r] = Math.Min(rows.Length(r) - 1, model.Context - 1); // a finished row's token is ignored: any valid position
             }
+            var input = tensor(newest, [2, count, 1]).to(device);
             var mask = attendableKeys.narrow(3, 0, cache.Length + 1); // [B, 1, 1, cached + 1]
-            var hidden = model.DecodeHidden(tensor(newest, [count, 1]).to(device), tensor(at, [count, 1]).to(device), mask, cache);
+            var hidden = model.DecodeHidden(input[0], input[1], mask, cache);
             next = Argmax(model, hidden.select(1, 0));
         }
         return rows.Answers();
@@ -69,6 +70,7 @@ internal static class GreedyDecoding
     /// </summary>
     public static int[][] Recomputing(GptModel model, IReadOnlyList<TrainingSample> chunk, Device device)
     {
+        using var inference = inference_mode();
         var rows = new DecodingRows(chunk, model.Context);
         int count = chunk.Count, width = rows.Width;
         for (int step = 0; step < rows.MaxNew; step++)
