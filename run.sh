@@ -7,6 +7,7 @@
 #   ./run.sh suite SUITE.yaml [--only V]... [--seeds N | --seed S...] [--out DIR] [--baseline FILE [--update-baseline]]
 #   ./run.sh compare DIR... [--out DIR]
 #   ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]   (image benchmarks into ~/.cache/harness/data)
+#   ./run.sh bench [--quick] [--vs-pytorch] [--repeats N] [--out DIR]   (speed benchmark; writes results/bench/bench.json)
 #   ./run.sh test [dotnet test options]   (the whole test suite; ends with "N passed, N failed, N skipped")
 # Set HARNESS_BUILD_ARGS=-p:TorchBackend=cuda to build against the CUDA backend (see README).
 set -euo pipefail

@@ -9,7 +9,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// The command line: <c>CONFIG [--out DIR | --resume RUN_DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 130/143 stopped by SIGINT/SIGTERM, 1 anything else.
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>, <c>bench</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 130/143 stopped by SIGINT/SIGTERM, 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
@@ -23,6 +23,7 @@ internal static class HarnessCli
                               [--cache-dir DIR] [--baseline FILE [--update-baseline]]
                ./run.sh compare DIR... [--out DIR]
                ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]
+               ./run.sh bench [--quick] [--vs-pytorch] [--repeats N] [--out DIR] [--python PATH] [--mnist DIR]
                ./run.sh test
         exit codes: 0 success, 2 bad input (config, data, command line), 130/143 stopped by SIGINT/SIGTERM
                     (the run's metrics.json says interrupted; --resume continues it), 1 anything else
@@ -49,6 +50,7 @@ internal static class HarnessCli
                 ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive, stop),
                 ["compare", .. var rest] => CompareCommand.Run(rest, stdout),
                 ["data", .. var rest] => DataCommand.Run(rest, stdout),
+                ["bench", .. var rest] => BenchCommand.Run(rest, stdout),
                 ["run", .. var rest] => Train(rest, stdout, interactive, stop),
                 _ => Train(args, stdout, interactive, stop),
             };

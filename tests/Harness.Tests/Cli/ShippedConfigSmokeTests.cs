@@ -16,12 +16,8 @@ public sealed class ShippedConfigSmokeTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private static string ConfigsFolder()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Harness.sln"))) return Path.Combine(dir.FullName, "configs");
-        throw new DirectoryNotFoundException("configs/ (no Harness.sln above the test folder)");
-    }
+    private static string ConfigsFolder() => Path.Combine(
+        DataPaths.Repository() ?? throw new DirectoryNotFoundException("configs/ (no Harness.sln above the test folder)"), "configs");
 
     public static TheoryData<string> Configs()
     {
