@@ -4,45 +4,67 @@ namespace Harness.Training;
 
 /// <summary>
 /// Watches the loss and the gradient norm for NaN/inf without reading them on the host each step (on a GPU a read
-/// waits for the whole queue): each step's finiteness is folded into a small device tensor that remembers the first
-/// bad step, its loss and its norm, and the host reads it only when it must decide (a logging step, or every step
-/// with <c>on_nonfinite: skip_batch</c>).
+/// waits for the whole queue): each step copies its two values into a small device buffer, and the host reads the
+/// buffer only when it must decide (<see cref="FirstNonFinite"/>: at a logging step, or every step with
+/// <c>on_nonfinite: skip_batch</c>), which names the first bad step exactly.
 /// </summary>
-internal sealed class NonFiniteWatch(Device device) : IDisposable
+internal sealed class NonFiniteWatch : IDisposable
 {
-    // [step, loss, norm] of the first non-finite step, step −1 while none was seen.
-    // Kept out of every dispose scope: it lives across the steps' scopes.
-    private Tensor _first = tensor(new[] { -1.0, 0.0, 0.0 }, ScalarType.Float64, device).DetachFromDisposeScope();
+    // Kept out of every dispose scope: they live across the steps' scopes. [capacity] each.
+    private readonly Tensor _losses, _norms;
+    private int _count;
+    private long _firstStep;
+    private bool _normsSeen;
 
-    /// <summary>Folds in step <paramref name="step"/>: its <paramref name="loss"/> and, with clipping, the gradient <paramref name="norm"/>.</summary>
+    /// <summary>A watch on <paramref name="device"/> read at least every <paramref name="capacity"/> steps.</summary>
+    public NonFiniteWatch(Device device, int capacity)
+    {
+        _losses = zeros(capacity, device: device).DetachFromDisposeScope();
+        _norms = zeros(capacity, device: device).DetachFromDisposeScope();
+    }
+
+    /// <summary>Records step <paramref name="step"/>: its <paramref name="loss"/> and, with clipping, the gradient <paramref name="norm"/>.</summary>
     public void Observe(long step, Tensor loss, Tensor? norm)
     {
-        using var scope = NewDisposeScope();
-        var lossValue = loss.detach().to(ScalarType.Float64).reshape(1);
-        var normValue = norm is null ? zeros(1, ScalarType.Float64, device) : norm.detach().to(ScalarType.Float64).reshape(1);
-        var values = cat([lossValue, normValue]); // [2]
-        var bad = values.isfinite().all().logical_not(); // []
-        var record = cat([full(1, step, ScalarType.Float64, device), values]); // [3]
-        var takeIt = bad.logical_and(_first[0].lt(0));
-        var next = where(takeIt, record, _first).DetachFromDisposeScope();
-        _first.Dispose();
-        _first = next;
-    }
-
-    /// <summary>The first non-finite step seen so far (reads the device: a host sync), or null.</summary>
-    public (long Step, double Loss, double Norm)? First()
-    {
-        var values = _first.cpu().data<double>().ToArray();
-        return values[0] < 0 ? null : ((long)values[0], values[1], values[2]);
-    }
-
-    /// <summary>Forgets what was seen (after a skipped batch).</summary>
-    public void Reset()
-    {
+        if (_count == _losses.shape[0]) throw new InvalidOperationException("the non-finite watch was not read in time");
+        if (_count == 0) _firstStep = step;
         using var noGrad = no_grad();
-        _first[0] = -1.0;
+        using (var slot = _losses[_count]) slot.copy_(loss);
+        if (norm is not null)
+        {
+            using var slot = _norms[_count];
+            slot.copy_(norm);
+            _normsSeen = true;
+        }
+        _count++;
+    }
+
+    /// <summary>
+    /// The first step since the last read whose loss or gradient norm was not finite, with both values, or null;
+    /// reads the device (a host sync) and starts a new window.
+    /// </summary>
+    public (long Step, double Loss, double Norm)? FirstNonFinite()
+    {
+        if (_count == 0) return null;
+        var losses = Read(_losses);
+        var norms = _normsSeen ? Read(_norms) : new float[_count];
+        (int count, _count, _normsSeen) = (_count, 0, false);
+        for (int i = 0; i < count; i++)
+            if (!float.IsFinite(losses[i]) || !float.IsFinite(norms[i])) return (_firstStep + i, losses[i], norms[i]);
+        return null;
+    }
+
+    private float[] Read(Tensor values)
+    {
+        using var window = values.narrow(0, 0, _count);
+        using var host = window.cpu();
+        return host.data<float>().ToArray();
     }
 
     /// <inheritdoc />
-    public void Dispose() => _first.Dispose();
+    public void Dispose()
+    {
+        _losses.Dispose();
+        _norms.Dispose();
+    }
 }

@@ -86,7 +86,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
         long tokensAtLog = Tokens; // throughput per logging interval, not since the first stage
         double secondsAtLog = Seconds;
         bool skipBad = training.OnNonfinite == "skip_batch";
-        using var watch = new NonFiniteWatch(device);
+        using var watch = new NonFiniteWatch(device, skipBad ? 1 : training.LogEvery);
         model.train();
         for (int step = 0; step < totalSteps; step++)
         {
@@ -105,11 +105,10 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             // The host reads the device only at a logging step (always a stage's last), or every step to skip batches:
             // a NaN in between reaches the weights, but the run stops at the next log line, before any checkpoint.
             bool logNow = (step + 1) % training.LogEvery == 0 || step + 1 == totalSteps;
-            if ((logNow || skipBad) && watch.First() is { } bad)
+            if ((logNow || skipBad) && watch.FirstNonFinite() is { } bad)
             {
                 var (what, value) = double.IsFinite(bad.Loss) ? ("gradient norm", bad.Norm) : ("loss", bad.Loss);
                 SkipNonFinite(label, (int)bad.Step, totalSteps, what, value);
-                watch.Reset();
                 continue;
             }
             optimizer.step();
