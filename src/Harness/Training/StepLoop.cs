@@ -118,6 +118,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             stop?.ThrowIfRequested($"{label} step {step + 1}/{totalSteps}");
 
             if (!logNow) continue;
+            HostMemory.Trim();
             double lossValue = loss.item<float>();
             double elapsed = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);

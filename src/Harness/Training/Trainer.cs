@@ -132,6 +132,7 @@ internal sealed class Trainer(
             return evaluation.Score(model, j);
         }).ToList();
         rows.Add(label, scores);
+        HostMemory.Trim(); // decoding's tensors are freed: give their pages back before the next stage
         board?.Evaluation(rows.Exact(), trained);
         var line = string.Join(", ", ids.Select((id, j) => string.Create(CultureInfo.InvariantCulture, $"{id} {scores[j].Accuracy:F2}")));
         log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {line} ({clock.Elapsed.TotalSeconds:F1} s)"));
