@@ -14,12 +14,16 @@ namespace Harness.Strategies;
 /// T² keeps the soft term's gradients on the scale of the hard one). The teacher lives in this plugin, never in the
 /// model, so it is not part of the model's state_dict; it is released when its stage ends. In task-incremental
 /// learning (one head per task) the term is Li &amp; Hoiem's own: each earlier task's head distilled separately (softmax
-/// within the head) on every row, summed over those heads.
+/// within the head) on every row, summed over those heads. Otherwise the teacher's distribution for each sample is
+/// kept the first time it is computed in a stage (<see cref="TeacherTargets"/>), as Li &amp; Hoiem record the old
+/// model's responses once per task, so later epochs skip the teacher's forward pass.
 /// </summary>
 internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IStrategyPlugin, IDisposable
 {
     private ContinualModel? _teacher;
+    private TeacherTargets? _targets;
     private int _stagesDistilled;
+    private int _keptSamples; // teacher targets kept in the stages so far, for the report
     private readonly Dictionary<(int Start, int End), int> _heads = []; // task-IL head → the stage it was first trained in
 
     /// <summary>The frozen teacher of the current stage, or null (stage 1, weight 0, between stages).</summary>
@@ -39,6 +43,7 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         foreach (var parameter in teacher.parameters()) parameter.requires_grad = false;
         teacher.eval();
         _teacher = teacher;
+        _targets = new TeacherTargets(teacher, config.Temperature, (long)config.TeacherCacheMb << 20, context.Device);
         _stagesDistilled++;
     }
 
@@ -48,10 +53,11 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         if (_teacher is null) return null;
         double t = config.Temperature;
         if (batch.HeadStarts is not null) return OldHeadsKl(context, batch, t) * (config.Weight * t * t);
-        Tensor teacherLogits;
-        using (no_grad())
-            teacherLogits = _teacher.AnswerLogits(batch); // [N, V]
-        return SoftKl(teacherLogits, answerLogits, t) * (config.Weight * t * t);
+        var (probabilities, negativeEntropy) = _targets!.For(batch); // [N, V], [N]
+        // KL(p_t ‖ p_s) = Σ p_t log p_t − Σ p_t log p_s, the first sum kept with the teacher's targets.
+        var logStudent = nn.functional.log_softmax(answerLogits / t, 1); // [N, V]
+        var kl = (negativeEntropy - (probabilities * logStudent).sum(1)).mean();
+        return kl * (config.Weight * t * t);
     }
 
     /// <summary>
@@ -96,15 +102,17 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         ["weight"] = config.Weight,
         ["temperature"] = config.Temperature,
         ["stages_distilled"] = _stagesDistilled,
+        ["teacher_targets_kept"] = _keptSamples,
     };
 
     /// <summary>
     /// Counters and the task-IL heads met so far. The teacher is not stored: a stage copies it from the model when it
-    /// starts, and the checkpoint holds that model.
+    /// starts, and the checkpoint holds that model; its kept targets are made again as the stage meets its samples.
     /// </summary>
     public void SaveState(PluginState state)
     {
         state.Values["stages_distilled"] = _stagesDistilled;
+        state.Values["teacher_targets_kept"] = _keptSamples;
         state.Values["heads"] = new JsonArray(_heads.Select(h => (JsonNode?)new JsonArray(h.Key.Start, h.Key.End, h.Value)).ToArray());
     }
 
@@ -112,6 +120,7 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
     public void LoadState(PluginState state, ResumeContext context)
     {
         _stagesDistilled = state.Value("stages_distilled").GetValue<int>();
+        _keptSamples = state.Value("teacher_targets_kept").GetValue<int>();
         _heads.Clear();
         foreach (var head in state.Value("heads").AsArray())
             _heads[(head![0]!.GetValue<int>(), head[1]!.GetValue<int>())] = head[2]!.GetValue<int>();
@@ -122,6 +131,9 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
 
     private void ReleaseTeacher()
     {
+        _keptSamples += _targets?.KeptSamples ?? 0;
+        _targets?.Dispose();
+        _targets = null;
         _teacher?.Dispose();
         _teacher = null;
     }

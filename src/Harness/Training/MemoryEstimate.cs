@@ -32,8 +32,12 @@ internal sealed record MemoryEstimate(long Weights, long Optimizer, long Teacher
         {
             switch (strategy)
             {
-                case DistillationStrategyConfig:
-                    teacher = parameters * Float;
+                case DistillationStrategyConfig distillation:
+                    // The teacher's weights, and its kept targets: a stage's samples (new and replayed), each with its
+                    // answer rows (at most the context; one per image) over every output, up to teacher_cache_mb.
+                    long rows = model.Type == "mlp" ? 1 : model.Context;
+                    long samples = LargestStage(config) + config.Strategies.OfType<ReplayStrategyConfig>().Sum(r => (long)r.BufferSize);
+                    teacher = parameters * Float + Math.Min((long)distillation.TeacherCacheMb << 20, samples * rows * outputs * Float);
                     break;
                 case EwcStrategyConfig ewc:
                     anchors += 2 * parameters * Float * (ewc.Online ? 1 : Math.Max(1, stages - 1));
@@ -57,6 +61,10 @@ internal sealed record MemoryEstimate(long Weights, long Optimizer, long Teacher
             : batch * model.Context * (model.DModel * 16L * model.Layers + model.Context * model.Heads * model.Layers + outputs * 2) * Float;
         return new MemoryEstimate(parameters * Float, moments * parameters * Float, teacher, anchors, buffer, dataBytes, activations);
     }
+
+    /// <summary>The most training samples one stage can have: the largest domain, or a benchmark task's cap (MNIST's 60,000 without one).</summary>
+    private static long LargestStage(ExperimentConfig config) =>
+        config.Benchmark is { } benchmark ? benchmark.TrainSize ?? 60_000 : config.Curriculum.Select(d => (long)d.TrainSize).DefaultIfEmpty(0).Max();
 
     /// <summary>The default limit: 80% of the memory this process may use (the machine's, or its container's).</summary>
     public static double DefaultLimitMb() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes * 0.8 / (1 << 20);

@@ -249,6 +249,36 @@ public sealed class DistillationPluginTests : IDisposable
         Assert.Equal(2.0, report["distillation"]!["weight"]!.GetValue<double>());
         Assert.Equal(3.0, report["distillation"]!["temperature"]!.GetValue<double>());
         Assert.Equal(1, report["distillation"]!["stages_distilled"]!.GetValue<int>());
+        // ... with the teacher's targets kept for stage 2's samples, new and replayed
+        Assert.True(report["distillation"]!["teacher_targets_kept"]!.GetValue<int>() > 0);
         Assert.NotNull(report["replay"]);
+    }
+
+    [Theory]
+    [InlineData(1024, 3)]
+    [InlineData(0, 0)]
+    public void ExtraLoss_KeptTeacherTargets_GiveTheTermTheTeacherGives(int cacheMb, int keptSamples)
+    {
+        // Given stage 2 with the teacher's targets kept (or not, with teacher_cache_mb 0), and a student that has moved
+        using var plugin = new DistillationPlugin(new DistillationStrategyConfig { Weight = 3, Temperature = 2, TeacherCacheMb = cacheMb });
+        plugin.OnStageStart(Stage(1));
+        using var batch = new TrainingBatch(Samples, CPU);
+        using var teacherLogits = StudentLogits(batch);
+        manual_seed(5);
+        using var student = teacherLogits + randn_like(teacherLogits);
+        // When the term is taken twice on the same batch (the second time from the kept targets, if kept)
+        using var first = plugin.ExtraLoss(Stage(1), batch, student)!;
+        using var second = plugin.ExtraLoss(Stage(1), batch, student)!;
+        // Then both equal 3 · 2² · KL(teacher_2 ‖ student_2), written out by hand
+        static double[][] Rows(Tensor logits) => Enumerable.Range(0, (int)logits.shape[0])
+            .Select(n => logits[n].data<float>().Select(v => (double)v).ToArray()).ToArray();
+        double expected = 3 * 4 * HandKl(Rows(teacherLogits), Rows(student), 2.0);
+        Assert.Equal(expected, first.item<float>(), 4);
+        Assert.Equal(first.item<float>(), second.item<float>());
+        // ... and the report counts the samples whose targets were kept once the stage ends
+        plugin.OnStageEnd(Stage(1));
+        var report = new JsonObject();
+        plugin.Report(report);
+        Assert.Equal(keptSamples, report["distillation"]!["teacher_targets_kept"]!.GetValue<int>());
     }
 }
