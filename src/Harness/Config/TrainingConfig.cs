@@ -30,6 +30,11 @@ internal sealed record TrainingConfig
     /// checkpoint) or skip_batch (that batch takes no step; skipped batches are counted in metrics.json).
     /// </summary>
     [ConfigChoice("stop", "skip_batch")] public string OnNonfinite { get; init; } = "stop";
+    /// <summary>
+    /// fp32, or bf16: the matrix products compute in bfloat16 while weights, gradients, optimiser and loss stay float32
+    /// (mixed precision; for GPUs with bf16 units, it runs on a CPU too). Pretraining stays fp32: its base is shared.
+    /// </summary>
+    [ConfigChoice("fp32", "bf16")] public string Precision { get; init; } = "fp32";
     /// <summary>Refuse a run whose estimated memory (weights, optimiser, teacher, regulariser anchors, buffer) is above this many MiB; 0 = 80% of this machine's memory.</summary>
     [ConfigRange(0, 1e9)] public double MaxMemoryMb { get; init; }
     /// <summary>Steps between log lines and loss-curve points.</summary>

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>Multi-head causal self-attention (Vaswani et al. 2017) with separate q, k, v, o projections (LoRA targets).</summary>
-internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
+internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>, IMixedPrecisionModule
 {
     // Module fields are named as their state_dict keys (TorchSharp uses the field name): q, k, v, o are the LoRA targets.
     private readonly Linear q, k, v, o;
@@ -13,6 +13,9 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
     private readonly int _heads;
     private readonly double _dropoutRate;
     private readonly AdapterSite _qSite, _kSite, _vSite, _oSite;
+
+    /// <inheritdoc />
+    public ScalarType? ComputeType { get; set; }
 
     /// <summary>Where adapters plug into q, k, v and o.</summary>
     public IReadOnlyList<AdapterSite> Sites => [_qSite, _kSite, _vSite, _oSite];
@@ -52,7 +55,7 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
         long batch = x.shape[0], time = x.shape[1], channels = x.shape[2];
         Tensor Heads(Linear projection, AdapterSite site)
         {
-            using var projected = site.Apply(x, projection.forward(x), training); // [B, T, C]
+            using var projected = site.Apply(x, MixedPrecision.Linear(projection, x, ComputeType), training); // [B, T, C]
             return projected.view(batch, time, _heads, channels / _heads).transpose(1, 2); // [B, H, T, C/H]
         }
         using var query = Heads(q, _qSite);
@@ -62,7 +65,7 @@ internal sealed class CausalSelfAttention : nn.Module<Tensor, Tensor>
             ? AttendCached(query, cache.Append(layer, key, value), mask)
             : nn.functional.scaled_dot_product_attention(query, key, value, null, training ? _dropoutRate : 0.0, true); // [B, H, T, C/H]
         using var merged = attended.transpose(1, 2).contiguous().view(batch, time, channels); // [B, T, C]
-        using var output = _oSite.Apply(merged, o.forward(merged), training);
+        using var output = _oSite.Apply(merged, MixedPrecision.Linear(o, merged, ComputeType), training);
         return dropout.forward(output);
     }
 

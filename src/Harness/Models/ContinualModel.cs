@@ -9,7 +9,7 @@ namespace Harness.Models;
 /// (answer tokens for the text model, one row per image for the classifier) and an independent snapshot of itself.
 /// Everything else (parameters, state_dict, train/eval) is the ordinary TorchSharp module API.
 /// </summary>
-internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(name)
+internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(name), IMixedPrecisionModule
 {
     /// <summary>
     /// Logits at the batch's loss positions, [N, V], rows in <see cref="TrainingBatch.AnswerTargets"/> order. Outputs a
@@ -51,6 +51,19 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
     }
 
     /// <summary>
+    /// Makes every projection of the model compute in <paramref name="computeType"/> (bfloat16 for mixed precision) or,
+    /// with null, in float32 like the weights.
+    /// </summary>
+    public void SetComputeType(ScalarType? computeType)
+    {
+        ComputeType = computeType;
+        foreach (var module in modules().OfType<IMixedPrecisionModule>()) module.ComputeType = computeType;
+    }
+
+    /// <summary>The type the model's own projections (the output head) compute in; null = float32.</summary>
+    public ScalarType? ComputeType { get; set; }
+
+    /// <summary>
     /// An independent model with this one's shape and current weights, on the same device (a distillation teacher).
     /// It shares no storage with this model, so training either leaves the other unchanged.
     /// </summary>
@@ -67,6 +80,7 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
         var copy = fresh();
         set_rng_state(rngState);
         copy.to(parameters().First().device);
+        copy.SetComputeType(ComputeType); // a teacher computes as its student does
         using var noGrad = no_grad();
         copy.load_state_dict(state_dict());
         return copy;

@@ -4,12 +4,15 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 /// <summary>The transformer's position-wise MLP: up-projection ×4, GELU, down-projection.</summary>
-internal sealed class FeedForward : nn.Module<Tensor, Tensor>
+internal sealed class FeedForward : nn.Module<Tensor, Tensor>, IMixedPrecisionModule
 {
     // Named as their state_dict keys and LoRA targets (TorchSharp uses the field name).
     private readonly Linear mlp_up, mlp_down;
     private readonly Dropout dropout;
     private readonly AdapterSite _upSite, _downSite;
+
+    /// <inheritdoc />
+    public ScalarType? ComputeType { get; set; }
 
     /// <summary>Where adapters plug into mlp_up and mlp_down.</summary>
     public IReadOnlyList<AdapterSite> Sites => [_upSite, _downSite];
@@ -28,9 +31,9 @@ internal sealed class FeedForward : nn.Module<Tensor, Tensor>
     /// <inheritdoc />
     public override Tensor forward(Tensor x) // [B, T, C]
     {
-        using var up = _upSite.Apply(x, mlp_up.forward(x), training); // [B, T, 4C]
+        using var up = _upSite.Apply(x, MixedPrecision.Linear(mlp_up, x, ComputeType), training); // [B, T, 4C]
         using var activated = nn.functional.gelu(up);
-        using var down = _downSite.Apply(activated, mlp_down.forward(activated), training); // [B, T, C]
+        using var down = _downSite.Apply(activated, MixedPrecision.Linear(mlp_down, activated, ComputeType), training); // [B, T, C]
         return dropout.forward(down);
     }
 }

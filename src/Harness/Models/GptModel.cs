@@ -90,7 +90,7 @@ internal sealed class GptModel : ContinualModel
     /// Output logits for hidden states of any leading shape. Training applies it only at the answer positions: the
     /// vocabulary-wide projection is the largest tensor of a step, and the other positions carry no loss.
     /// </summary>
-    public Tensor Head(Tensor hidden) => _headSite.Apply(hidden, head.forward(hidden), training); // [..., C] → [..., V]
+    public Tensor Head(Tensor hidden) => _headSite.Apply(hidden, MixedPrecision.Linear(head, hidden, ComputeType), training); // [..., C] → [..., V]
 
     /// <summary>Normal(0, 0.02) weights, zero biases, residual projections scaled by 1/√(2·layers) (GPT-2).</summary>
     private void InitialiseWeights(int layers)

@@ -38,7 +38,15 @@ internal sealed class MlpClassifier : ContinualModel
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => layers.forward(x.flatten(1)); // [B, ...] → [B, classes]
+    public override Tensor forward(Tensor x) // [B, ...] → [B, classes]
+    {
+        if (ComputeType is null) return layers.forward(x.flatten(1));
+        using var scope = NewDisposeScope();
+        var h = x.flatten(1);
+        foreach (var module in layers.children())
+            h = module is Linear linear ? MixedPrecision.Linear(linear, h, ComputeType) : ((nn.Module<Tensor, Tensor>)module).forward(h);
+        return h.MoveToOuterDisposeScope();
+    }
 
     /// <inheritdoc />
     public override Tensor AnswerLogits(TrainingBatch batch)

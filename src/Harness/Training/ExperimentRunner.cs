@@ -157,6 +157,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             Stop?.ThrowIfRequested("pretraining");
             // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
             torch.manual_seed(config.Seed + 1);
+            if (config.Training.Precision == "bf16") model.SetComputeType(ScalarType.BFloat16);
             TrainAndWrite(config, model, work, device, directory, log, status, clock, cached, resume);
         }
         catch (RunInterruptedException e)
