@@ -25,6 +25,9 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     public double Seconds { get; private set; }
     /// <summary>Loss at each logging point: (global step, loss).</summary>
     public List<(long Step, double Loss)> LossCurve { get; } = [];
+    /// <summary>Returns freed host memory to the system at log lines, when the process has grown (also after evaluations).</summary>
+    public HostMemory Memory { get; } = new();
+
     /// <summary>Batches skipped for a non-finite loss (<c>on_nonfinite: skip_batch</c>).</summary>
     public long SkippedBatches { get; private set; }
     private long _globalStep;
@@ -118,7 +121,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             stop?.ThrowIfRequested($"{label} step {step + 1}/{totalSteps}");
 
             if (!logNow) continue;
-            HostMemory.Trim();
+            Memory.Release();
             double lossValue = loss.item<float>();
             double elapsed = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);

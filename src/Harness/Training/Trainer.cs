@@ -53,7 +53,7 @@ internal sealed class Trainer(
         int first = 0;
         if (resume is null)
         {
-            EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training");
+            EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training", loop.Memory);
             StageFinished?.Invoke(Snapshot(0));
         }
         else
@@ -73,7 +73,7 @@ internal sealed class Trainer(
             TrainStage(loop, context, batchOrder);
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
             trained.UnionWith(stage.Domains);
-            EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}");
+            EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}", loop.Memory);
             StageFinished?.Invoke(Snapshot(s + 1));
         }
         return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve)
@@ -123,7 +123,7 @@ internal sealed class Trainer(
     }
 
     /// <summary>Evaluates every domain into one new row; <paramref name="trained"/> are the domains trained so far.</summary>
-    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<string> ids, IReadOnlyCollection<int> trained, string label, string when)
+    private void EvaluateRow(EvaluationRows rows, IReadOnlyList<string> ids, IReadOnlyCollection<int> trained, string label, string when, HostMemory memory)
     {
         var clock = Stopwatch.StartNew();
         var scores = Enumerable.Range(0, ids.Count).Select(j =>
@@ -132,7 +132,7 @@ internal sealed class Trainer(
             return evaluation.Score(model, j);
         }).ToList();
         rows.Add(label, scores);
-        HostMemory.Trim(); // decoding's tensors are freed: give their pages back before the next stage
+        memory.Release(); // decoding's tensors are freed: give their pages back before the next stage
         board?.Evaluation(rows.Exact(), trained);
         var line = string.Join(", ", ids.Select((id, j) => string.Create(CultureInfo.InvariantCulture, $"{id} {scores[j].Accuracy:F2}")));
         log.Line(string.Create(CultureInfo.InvariantCulture, $"eval {when}: {line} ({clock.Elapsed.TotalSeconds:F1} s)"));
