@@ -56,7 +56,9 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
         var (probabilities, negativeEntropy) = _targets!.For(batch); // [N, V], [N]
         // KL(p_t ‖ p_s) = Σ p_t log p_t − Σ p_t log p_s, the first sum kept with the teacher's targets.
         var logStudent = nn.functional.log_softmax(answerLogits / t, 1); // [N, V]
-        var kl = (negativeEntropy - (probabilities * logStudent).sum(1)).mean();
+        // Σ_v p_t log p_s of every row as a batched dot product: one pass over [N, V], no [N, V] product tensor.
+        var crossTerms = probabilities.unsqueeze(1).bmm(logStudent.unsqueeze(2)).view(-1); // [N]
+        var kl = (negativeEntropy - crossTerms).mean();
         return kl * (config.Weight * t * t);
     }
 
