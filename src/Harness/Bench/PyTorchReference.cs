@@ -30,32 +30,22 @@ internal sealed class PyTorchReference : IDisposable
     public static void WriteSpec(string folder, int threads, GptBench gpt, MlpBench mlp, Device device)
     {
         Directory.CreateDirectory(folder);
-        var gptBatches = new JsonArray();
-        foreach (var (samples, i) in gpt.Recorded.Select((s, i) => (s, i)))
+        var gptBatches = Batches(gpt.Recorded, device, (batch, i) => new JsonObject
         {
-            using var batch = new TrainingBatch(samples, device);
-            gptBatches.Add(new JsonObject
-            {
-                ["inputs"] = Write(folder, $"gpt-{i}-inputs.bin", batch.Inputs),
-                ["shape"] = new JsonArray(batch.Inputs.shape.Select(d => (JsonNode)d).ToArray()),
-                ["positions"] = Write(folder, $"gpt-{i}-positions.bin", batch.AnswerPositions),
-                ["targets"] = Write(folder, $"gpt-{i}-targets.bin", batch.AnswerTargets),
-                ["count"] = batch.AnswerTargets.shape[0],
-                ["tokens"] = batch.TokenCount,
-            });
-        }
-        var mlpBatches = new JsonArray();
-        foreach (var (samples, i) in mlp.Recorded.Select((s, i) => (s, i)))
+            ["inputs"] = Write(folder, $"gpt-{i}-inputs.bin", batch.Inputs),
+            ["shape"] = Shape(batch.Inputs),
+            ["positions"] = Write(folder, $"gpt-{i}-positions.bin", batch.AnswerPositions),
+            ["targets"] = Write(folder, $"gpt-{i}-targets.bin", batch.AnswerTargets),
+            ["count"] = batch.AnswerTargets.shape[0],
+            ["tokens"] = batch.TokenCount,
+        });
+        var mlpBatches = Batches(mlp.Recorded, device, (batch, i) => new JsonObject
         {
-            using var batch = new TrainingBatch(samples, device);
-            mlpBatches.Add(new JsonObject
-            {
-                ["pixels"] = Write(folder, $"mlp-{i}-pixels.bin", batch.Inputs),
-                ["shape"] = new JsonArray(batch.Inputs.shape.Select(d => (JsonNode)d).ToArray()),
-                ["targets"] = Write(folder, $"mlp-{i}-targets.bin", batch.AnswerTargets),
-                ["samples"] = batch.TokenCount,
-            });
-        }
+            ["pixels"] = Write(folder, $"mlp-{i}-pixels.bin", batch.Inputs),
+            ["shape"] = Shape(batch.Inputs),
+            ["targets"] = Write(folder, $"mlp-{i}-targets.bin", batch.AnswerTargets),
+            ["samples"] = batch.TokenCount,
+        });
         var model = gpt.Config.Model;
         var spec = new JsonObject
         {
@@ -85,6 +75,20 @@ internal sealed class PyTorchReference : IDisposable
         };
         AtomicFile.WriteAllText(Path.Combine(folder, "spec.json"), spec.ToJsonString(new() { WriteIndented = true }));
     }
+
+    /// <summary>Each recorded batch collated as Harness collates it, described (and its files written) by <paramref name="describe"/>.</summary>
+    private static JsonArray Batches(IReadOnlyList<IReadOnlyList<TrainingSample>> recorded, Device device, Func<TrainingBatch, int, JsonObject> describe)
+    {
+        var batches = new JsonArray();
+        for (int i = 0; i < recorded.Count; i++)
+        {
+            using var batch = new TrainingBatch(recorded[i], device);
+            batches.Add(describe(batch, i));
+        }
+        return batches;
+    }
+
+    private static JsonArray Shape(Tensor tensor) => new(tensor.shape.Select(d => (JsonNode)d).ToArray());
 
     private static JsonObject Optimizer(TrainingConfig training) => new()
     {
