@@ -44,17 +44,18 @@ internal sealed class TrainingBatch : IDisposable
         for (int b = 0; b < samples.Count; b++)
         {
             var tokens = samples[b].Tokens;
-            for (int t = 0; t < tokens.Length - 1; t++)
+            Array.Copy(tokens, 0, packed, b * width, tokens.Length - 1);
+            // The loss positions: those whose next token is an answer token or EOS (TrainingSample.AnswerRowCount).
+            for (int t = Math.Max(0, samples[b].AnswerStart - 1); t < tokens.Length - 1; t++)
             {
-                packed[b * width + t] = tokens[t];
-                if (t + 1 < samples[b].AnswerStart) continue;
                 packed[position++] = b * width + t;
                 packed[target++] = tokens[t + 1];
             }
             TokenCount += tokens.Length - 1;
         }
-        using var onDevice = tensor(packed, ScalarType.Int64).to(device);
-        Inputs = onDevice.narrow(0, 0, samples.Count * width).view(samples.Count, width);
+        using var host = tensor(packed, ScalarType.Int64);
+        using var onDevice = host.to(device);
+        using (var inputs = onDevice.narrow(0, 0, samples.Count * width)) Inputs = inputs.view(samples.Count, width);
         AnswerPositions = onDevice.narrow(0, samples.Count * width, answers);
         AnswerTargets = onDevice.narrow(0, samples.Count * width + answers, answers);
     }
@@ -86,7 +87,8 @@ internal sealed class TrainingBatch : IDisposable
             for (int i = 0; i < count; i++) inverse[order[i]] = i;
             packed.AddRange(inverse);
         }
-        using var onDevice = tensor(packed.ToArray(), ScalarType.Int64).to(device);
+        using var host = tensor(packed.ToArray(), ScalarType.Int64);
+        using var onDevice = host.to(device);
         int offset = 0;
         Tensor Next(int length)
         {
