@@ -46,6 +46,7 @@ internal static class AnswerCommand
         using var model = new GptModel(config.Model, tokenizer.VocabSize);
         model.load(Path.Combine(runDirectory, "model.pt"));
         model.to(torchDevice);
+        model.SetPrecision(config.Training.Precision); // answer as the run's evaluation did
         var plugins = StrategyFactory.Create(config, tokenizer);
         try
         {

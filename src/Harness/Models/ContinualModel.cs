@@ -60,7 +60,10 @@ internal abstract class ContinualModel(string name) : nn.Module<Tensor, Tensor>(
         foreach (var module in modules().OfType<IMixedPrecisionModule>()) module.ComputeType = computeType;
     }
 
-    /// <summary>The type the model's own projections (the output head) compute in; null = float32.</summary>
+    /// <summary>Sets the compute type from <c>training.precision</c>: bf16 → bfloat16, fp32 → float32.</summary>
+    public void SetPrecision(string precision) => SetComputeType(precision == "bf16" ? ScalarType.BFloat16 : null);
+
+    /// <summary>The type the model's own projections compute in (the GPT's output head, every layer of the MLP); null = float32.</summary>
     public ScalarType? ComputeType { get; set; }
 
     /// <summary>

@@ -157,7 +157,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             Stop?.ThrowIfRequested("pretraining");
             // Reseed so the curriculum trains identically whether the base was just pretrained or loaded from the cache.
             torch.manual_seed(config.Seed + 1);
-            if (config.Training.Precision == "bf16") model.SetComputeType(ScalarType.BFloat16);
+            model.SetPrecision(config.Training.Precision); // after pretraining: the cached base is shared, and fp32
             TrainAndWrite(config, model, work, device, directory, log, status, clock, cached, resume);
         }
         catch (RunInterruptedException e)
@@ -216,11 +216,13 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
             var metrics = RunOutputs.Write(directory, config, result, device.type.ToString().ToLowerInvariant(), wall, report, cached, calibration);
             metrics["resumes"] = resumes;
             metrics["skipped_batches"] = result.SkippedBatches;
-            metrics["peak_rss_mb"] = PeakMemory.ResidentMb();
+            double? peak = HostMemory.PeakResidentMb(); // of this process: a resumed run's earlier processes are not counted
+            metrics["peak_rss_mb"] = peak;
             board.Final(metrics, result.ExactMatch.Rows - 1);
             RunOutputs.Commit(directory, metrics);
             File.Delete(RunCheckpoint.PathIn(directory)); // the run is complete: its outputs replace the checkpoint
-            log.Line(string.Create(CultureInfo.InvariantCulture, $"done in {wall:F1} s, peak memory {PeakMemory.ResidentMb():F0} MiB: {directory}"));
+            var memory = peak is { } mb ? string.Create(CultureInfo.InvariantCulture, $"{mb:F0} MiB") : "unknown";
+            log.Line(string.Create(CultureInfo.InvariantCulture, $"done in {wall:F1} s, peak memory {memory}: {directory}"));
             console.WriteLine(RunOutputs.Summary(result.ExactMatch));
         }
         finally

@@ -1,9 +1,11 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 
 namespace Harness.Training;
 
 /// <summary>
-/// Gives freed host memory back to the system when the process has grown. libtorch allocates its CPU tensors with
+/// The process's host memory: its peak (which every run reports), and giving freed memory back to the system when the
+/// process has grown. libtorch allocates its CPU tensors with
 /// glibc's malloc, and a step's largest tensors (logits over the vocabulary at every answer position) change size from
 /// batch to batch; glibc keeps the freed holes in its heaps, so a run's resident memory creeps well past what it holds
 /// at once (replay.yaml: 1.3-1.9 GB). Trimming returns the holes, but the pages then fault back in as they are reused
@@ -36,12 +38,24 @@ internal sealed class HostMemory
         return true;
     }
 
+    /// <summary>The process's peak resident set size so far in MiB (Linux VmHWM), or null where /proc does not say.</summary>
+    public static double? PeakResidentMb()
+    {
+        const string status = "/proc/self/status";
+        if (!File.Exists(status)) return null;
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var kilobytes = line?["VmHWM:".Length..].Trim().Split(' ')[0];
+        return long.TryParse(kilobytes, NumberStyles.Integer, CultureInfo.InvariantCulture, out long kb) ? kb / 1024.0 : null;
+    }
+
     /// <summary>The resident set size now (Linux /proc/self/statm), or null elsewhere.</summary>
     private static long? ResidentBytes()
     {
         const string statm = "/proc/self/statm";
         if (!OperatingSystem.IsLinux() || !File.Exists(statm)) return null;
         var fields = File.ReadAllText(statm).Split(' ');
-        return fields.Length > 1 && long.TryParse(fields[1], out long pages) ? pages * Environment.SystemPageSize : null;
+        return fields.Length > 1 && long.TryParse(fields[1], NumberStyles.Integer, CultureInfo.InvariantCulture, out long pages)
+            ? pages * Environment.SystemPageSize
+            : null;
     }
 }

@@ -12,10 +12,11 @@ namespace Harness.Training;
 /// <summary>
 /// The optimiser loop shared by pretraining and every stage: a fresh optimiser, the flat-then-decay schedule, gradient
 /// clipping, a dispose scope per step, a guard against non-finite losses, and a check for a stop request after every
-/// step. Nothing in a step reads the device except at the logging interval (<see cref="NonFiniteWatch"/>). <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
+/// step. A step reads nothing back from the device except at the logging interval (<see cref="NonFiniteWatch"/>;
+/// every step with skip_batch). <paramref name="lossLogged"/>, if given, sees each point of <see cref="LossCurve"/> as it is added.
 /// </summary>
 internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, TrainingConfig training,
-    Action<long, double>? lossLogged = null, StopSignal? stop = null) : IDisposable
+    Action<long, double>? lossLogged = null, StopSignal? stop = null, HostMemory? memory = null) : IDisposable
 {
     private (OptimizerHelper Optimizer, List<Parameter> Parameters)? _kept; // reset_optimizer: false
     private byte[]? _pendingOptimizerState; // a resumed run's kept optimiser, loaded when it is made again
@@ -25,9 +26,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
     public double Seconds { get; private set; }
     /// <summary>Loss at each logging point: (global step, loss).</summary>
     public List<(long Step, double Loss)> LossCurve { get; } = [];
-    /// <summary>Returns freed host memory to the system at log lines, when the process has grown (also after evaluations).</summary>
-    public HostMemory Memory { get; } = new();
-
+    private readonly HostMemory _memory = memory ?? new HostMemory(); // trimmed at log lines when the process has grown
     /// <summary>Batches skipped for a non-finite loss (<c>on_nonfinite: skip_batch</c>).</summary>
     public long SkippedBatches { get; private set; }
     private long _globalStep;
@@ -121,7 +120,7 @@ internal sealed class StepLoop(ContinualModel model, Device device, RunLog log, 
             stop?.ThrowIfRequested($"{label} step {step + 1}/{totalSteps}");
 
             if (!logNow) continue;
-            Memory.Release();
+            _memory.Release();
             double lossValue = loss.item<float>();
             double elapsed = clock.Elapsed.TotalSeconds;
             double tokensPerSecond = (Tokens - tokensAtLog) / Math.Max(1e-9, Seconds + elapsed - secondsAtLog);

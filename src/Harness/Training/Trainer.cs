@@ -46,14 +46,15 @@ internal sealed class Trainer(
 
         var rows = new EvaluationRows(ids);
         var trained = new HashSet<int>();
-        using var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss, Stop);
+        var memory = new HostMemory();
+        using var loop = new StepLoop(model, device, log, config.Training, board is null ? null : board.Loss, Stop, memory);
         var batchOrder = StableRandom.For(config.Seed, "batches");
         var samples = new SampleIndex(curriculum);
         TrainerSnapshot Snapshot(int completed) => new(completed, stages.Count, model, plugins, samples, rows, loop, batchOrder);
         int first = 0;
         if (resume is null)
         {
-            EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training", loop.Memory);
+            EvaluateRow(rows, ids, trained, AccuracyMatrix.InitialStage, "before training", memory);
             StageFinished?.Invoke(Snapshot(0));
         }
         else
@@ -73,7 +74,7 @@ internal sealed class Trainer(
             TrainStage(loop, context, batchOrder);
             foreach (var plugin in plugins) plugin.OnStageEnd(context);
             trained.UnionWith(stage.Domains);
-            EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}", loop.Memory);
+            EvaluateRow(rows, ids, trained, stage.Name, $"after stage {s + 1}/{stages.Count} {stage.Name}", memory);
             StageFinished?.Invoke(Snapshot(s + 1));
         }
         return new TrainingResult(rows.Exact(), rows.Tokens(), rows.Heldout(), rows.Routing(), loop.Tokens, loop.Seconds, loop.LossCurve)
