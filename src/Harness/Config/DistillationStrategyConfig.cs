@@ -13,7 +13,8 @@ internal sealed record DistillationStrategyConfig : StrategyConfig
     [ConfigRange(0.01, 100)] public double Temperature { get; init; } = 2.0;
     /// <summary>
     /// MiB of the teacher's answer distributions kept per stage (each sample's, the first time it is distilled), so later
-    /// epochs skip the teacher's forward pass; 0 runs the teacher on every batch.
+    /// epochs skip the teacher's forward pass; 0 runs the teacher on every batch. Task-incremental benchmarks, which
+    /// distil each earlier head separately, always run it.
     /// </summary>
     [ConfigRange(0, 1_000_000)] public int TeacherCacheMb { get; init; } = 1024;
 }

@@ -122,7 +122,7 @@ internal sealed class DistillationPlugin(DistillationStrategyConfig config) : IS
     public void LoadState(PluginState state, ResumeContext context)
     {
         _stagesDistilled = state.Value("stages_distilled").GetValue<int>();
-        _keptSamples = state.Value("teacher_targets_kept").GetValue<int>();
+        _keptSamples = state.Values["teacher_targets_kept"]?.GetValue<int>() ?? 0; // absent in checkpoints from before it was counted
         _heads.Clear();
         foreach (var head in state.Value("heads").AsArray())
             _heads[(head![0]!.GetValue<int>(), head[1]!.GetValue<int>())] = head[2]!.GetValue<int>();

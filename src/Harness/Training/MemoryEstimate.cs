@@ -37,7 +37,9 @@ internal sealed record MemoryEstimate(long Weights, long Optimizer, long Teacher
                     // answer rows (at most the context; one per image) over every output, up to teacher_cache_mb.
                     long rows = model.Type == "mlp" ? 1 : model.Context;
                     long samples = LargestStage(config) + config.Strategies.OfType<ReplayStrategyConfig>().Sum(r => (long)r.BufferSize);
-                    teacher = parameters * Float + Math.Min((long)distillation.TeacherCacheMb << 20, samples * rows * outputs * Float);
+                    // Task-incremental benchmarks distil each earlier head anew every batch and keep nothing.
+                    long kept = config.Benchmark?.Scenario == "task" ? 0 : samples * rows * outputs * Float;
+                    teacher = parameters * Float + Math.Min((long)distillation.TeacherCacheMb << 20, kept);
                     break;
                 case EwcStrategyConfig ewc:
                     anchors += 2 * parameters * Float * (ewc.Online ? 1 : Math.Max(1, stages - 1));
