@@ -64,7 +64,7 @@ internal sealed class GptModel : ContinualModel
         long time = tokens.shape[1];
         if (time > Context) throw new ArgumentException($"sequence of {time} tokens exceeds the context of {Context}");
         var positions = arange(time, dtype: ScalarType.Int64, device: tokens.device); // [T]
-        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens), training) + pos_emb.forward(positions)); // [B, T, C]
+        var x = Embed(tokens, positions); // [B, T, C]
         foreach (var block in blocks) x = block.forward(x);
         return ln_f.forward(x).MoveToOuterDisposeScope();
     }
@@ -77,10 +77,14 @@ internal sealed class GptModel : ContinualModel
     public Tensor DecodeHidden(Tensor tokens, Tensor positions, Tensor mask, KeyValueCache cache)
     {
         using var scope = NewDisposeScope();
-        var x = dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens), training) + pos_emb.forward(positions)); // [B, Tn, C]
+        var x = Embed(tokens, positions); // [B, Tn, C]
         for (int i = 0; i < blocks.Count; i++) x = blocks[i].Decode(x, cache, i, mask);
         return ln_f.forward(x).MoveToOuterDisposeScope();
     }
+
+    /// <summary>Token plus position embeddings (positions [T] or per row [B, T]), then dropout: [B, T, C].</summary>
+    private Tensor Embed(Tensor tokens, Tensor positions) =>
+        dropout.forward(_embeddingSite.Apply(tokens, tok_emb.forward(tokens), training) + pos_emb.forward(positions));
 
     /// <summary>An empty cache for decoding <paramref name="rows"/> sequences of at most <paramref name="capacity"/> positions.</summary>
     public KeyValueCache NewCache(long rows, long capacity) =>

@@ -54,7 +54,7 @@ internal static class GreedyDecoding
             for (int r = 0; r < count; r++)
             {
                 newest[r] = rows.Last(r);
-                newest[count + r] = Math.Min(rows.Length(r) - 1, model.Context - 1); // a finished row's token is ignored: any valid position
+                newest[count + r] = rows.Length(r) - 1; // < Width <= Context; a finished row's token is fed too, and ignored
             }
             var input = tensor(newest, [2, count, 1]).to(device);
             var mask = attendableKeys.narrow(3, 0, cache.Length + 1); // [B, 1, 1, cached + 1]
