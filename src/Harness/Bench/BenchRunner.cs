@@ -6,6 +6,7 @@ using Harness.Config;
 using Harness.Metrics.IO;
 using Harness.Training;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Harness.Bench;
 
@@ -89,13 +90,22 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter stdout)
     {
         var data = Path.Combine(options.OutDirectory, "pytorch-data");
         if (Directory.Exists(data)) Directory.Delete(data, recursive: true);
-        PyTorchReference.WriteSpec(data, threads, gpt, mlp, device);
-        var reference = PyTorchReference.Start(options.Python, Path.Combine(options.RepositoryRoot, "bench", "pytorch_reference.py"), data);
-        machine["pytorch"] = reference.Info.DeepClone();
-        stdout.WriteLine(reference.Describe());
-        reference.Warmup("gpt");
-        reference.Warmup("mlp");
-        return reference;
+        PyTorchSpec.Write(data, threads, gpt, mlp, device);
+        var reference = PyTorchReference.Start(options.Python, Path.Combine(options.RepositoryRoot, "bench", "pytorch_reference.py"), data,
+            device.type == DeviceType.CUDA ? "cuda" : "cpu"); // the same hardware as Harness
+        try
+        {
+            machine["pytorch"] = reference.Info.DeepClone();
+            stdout.WriteLine(reference.Describe());
+            reference.Warmup("gpt");
+            reference.Warmup("mlp");
+            return reference;
+        }
+        catch
+        {
+            reference.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -107,18 +117,28 @@ internal sealed class BenchRunner(BenchOptions options, TextWriter stdout)
     {
         var folder = Path.Combine(options.OutDirectory, "default-run");
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        var start = new ProcessStartInfo(Environment.ProcessPath ?? "dotnet") { UseShellExecute = false, RedirectStandardOutput = true };
-        foreach (var arg in new[] { typeof(BenchRunner).Assembly.Location, Path.Combine(configs, "replay.yaml"), "--out", folder })
-            start.ArgumentList.Add(arg);
+        // As ./run.sh runs it: `dotnet Harness.dll ...`, or the apphost itself when the bench was started that way.
+        var host = Environment.ProcessPath ?? "dotnet";
+        var start = new ProcessStartInfo(host) { UseShellExecute = false, RedirectStandardOutput = true };
+        if (Path.GetFileNameWithoutExtension(host) == "dotnet") start.ArgumentList.Add(typeof(BenchRunner).Assembly.Location);
+        foreach (var arg in new[] { Path.Combine(configs, "replay.yaml"), "--out", folder }) start.ArgumentList.Add(arg);
+        stdout.WriteLine("default run (configs/replay.yaml) in a child process ...");
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the default run");
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
+        try
+        {
+            process.StandardOutput.ReadToEnd(); // its log is in its train.log
+            process.WaitForExit();
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true); // the bench stopped: no orphan keeps training
+        }
         if (process.ExitCode != 0) throw new InvalidOperationException($"the default run failed (exit {process.ExitCode}); see {folder}/train.log");
         var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "metrics.json")))!;
         double? peak = metrics["peak_rss_mb"]?.GetValue<double>();
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"default run (configs/replay.yaml) in a child process: {clock.Elapsed.TotalSeconds:F0} s, peak RSS {peak:F0} MiB"));
+            $"default run: {clock.Elapsed.TotalSeconds:F0} s, peak RSS {peak:F0} MiB"));
         Directory.Delete(folder, recursive: true);
         return peak;
     }

@@ -96,12 +96,19 @@ internal sealed class GptBench : IDisposable
     /// </summary>
     public BenchSample Decode(bool cached)
     {
+        var clock = Stopwatch.StartNew();
+        _ = Answers(cached);
+        return new BenchSample(clock.Elapsed.TotalSeconds, 0, TestSamples.Sum(d => d.Count));
+    }
+
+    /// <summary>The decoded answers of <see cref="TestSamples"/>, domain after domain, the way <see cref="Decode"/> times them.</summary>
+    public IReadOnlyList<int[]> Answers(bool cached)
+    {
         _decoder.eval();
         using var noGrad = no_grad();
-        var clock = Stopwatch.StartNew();
-        foreach (var chunk in TestSamples.SelectMany(domain => domain.Chunk(Config.Evaluation.BatchSize)))
-            _ = cached ? GreedyDecoding.WithCache(_decoder, chunk, _device) : GreedyDecoding.Recomputing(_decoder, chunk, _device);
-        return new BenchSample(clock.Elapsed.TotalSeconds, 0, TestSamples.Sum(d => d.Count));
+        return TestSamples.SelectMany(domain => domain.Chunk(Config.Evaluation.BatchSize))
+            .SelectMany(chunk => cached ? GreedyDecoding.WithCache(_decoder, chunk, _device) : GreedyDecoding.Recomputing(_decoder, chunk, _device))
+            .ToList();
     }
 
     private GptModel NewModel()

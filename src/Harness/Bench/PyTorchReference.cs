@@ -11,7 +11,7 @@ namespace Harness.Bench;
 
 /// <summary>
 /// bench/pytorch_reference.py as a long-lived process: it loads the batches Harness recorded (written by
-/// <see cref="WriteSpec"/>), then runs one timed pass per command, so Harness and PyTorch take turns on an
+/// <see cref="PyTorchSpec.Write"/>), then runs one timed pass per command, so Harness and PyTorch take turns on an
 /// otherwise idle machine. Debian 12: <c>apt-get install python3-torch libopenblas0-openmp</c>.
 /// </summary>
 internal sealed class PyTorchReference : IDisposable
@@ -24,96 +24,10 @@ internal sealed class PyTorchReference : IDisposable
     private PyTorchReference(Process process, JsonObject info) => (_process, Info) = (process, info);
 
     /// <summary>
-    /// Writes <paramref name="folder"/>/spec.json and the batches as raw little-endian arrays: the GPT workload's
-    /// timed-stage batches and the MLP workload's batches, with both models' shapes and optimiser settings.
+    /// Starts <paramref name="script"/> with <paramref name="python"/> on the spec in <paramref name="folder"/>, on
+    /// <paramref name="device"/> (cpu or cuda, as Harness runs), and waits until it is ready (at most two minutes).
     /// </summary>
-    public static void WriteSpec(string folder, int threads, GptBench gpt, MlpBench mlp, Device device)
-    {
-        Directory.CreateDirectory(folder);
-        var gptBatches = Batches(gpt.Recorded, device, (batch, i) => new JsonObject
-        {
-            ["inputs"] = Write(folder, $"gpt-{i}-inputs.bin", batch.Inputs),
-            ["shape"] = Shape(batch.Inputs),
-            ["positions"] = Write(folder, $"gpt-{i}-positions.bin", batch.AnswerPositions),
-            ["targets"] = Write(folder, $"gpt-{i}-targets.bin", batch.AnswerTargets),
-            ["count"] = batch.AnswerTargets.shape[0],
-            ["tokens"] = batch.TokenCount,
-        });
-        var mlpBatches = Batches(mlp.Recorded, device, (batch, i) => new JsonObject
-        {
-            ["pixels"] = Write(folder, $"mlp-{i}-pixels.bin", batch.Inputs),
-            ["shape"] = Shape(batch.Inputs),
-            ["targets"] = Write(folder, $"mlp-{i}-targets.bin", batch.AnswerTargets),
-            ["samples"] = batch.TokenCount,
-        });
-        var model = gpt.Config.Model;
-        var spec = new JsonObject
-        {
-            ["threads"] = threads,
-            ["seed"] = gpt.Config.Seed,
-            ["gpt"] = new JsonObject
-            {
-                ["vocab_size"] = gpt.VocabSize,
-                ["d_model"] = model.DModel,
-                ["layers"] = model.Layers,
-                ["heads"] = model.Heads,
-                ["context"] = model.Context,
-                ["dropout"] = model.Dropout,
-                ["optimizer"] = Optimizer(gpt.Config.Training),
-                ["grad_clip"] = gpt.Config.Training.GradClip,
-                ["batches"] = gptBatches,
-            },
-            ["mlp"] = new JsonObject
-            {
-                ["input"] = mlp.Features,
-                ["hidden"] = new JsonArray(mlp.Config.Model.Hidden.Select(h => (JsonNode)h).ToArray()),
-                ["classes"] = mlp.Outputs,
-                ["optimizer"] = Optimizer(mlp.Config.Training),
-                ["grad_clip"] = mlp.Config.Training.GradClip,
-                ["batches"] = mlpBatches,
-            },
-        };
-        AtomicFile.WriteAllText(Path.Combine(folder, "spec.json"), spec.ToJsonString(new() { WriteIndented = true }));
-    }
-
-    /// <summary>Each recorded batch collated as Harness collates it, described (and its files written) by <paramref name="describe"/>.</summary>
-    private static JsonArray Batches(IReadOnlyList<IReadOnlyList<TrainingSample>> recorded, Device device, Func<TrainingBatch, int, JsonObject> describe)
-    {
-        var batches = new JsonArray();
-        for (int i = 0; i < recorded.Count; i++)
-        {
-            using var batch = new TrainingBatch(recorded[i], device);
-            batches.Add(describe(batch, i));
-        }
-        return batches;
-    }
-
-    private static JsonArray Shape(Tensor tensor) => new(tensor.shape.Select(d => (JsonNode)d).ToArray());
-
-    private static JsonObject Optimizer(TrainingConfig training) => new()
-    {
-        ["lr"] = training.Lr,
-        ["betas"] = new JsonArray(0.9, 0.999),
-        ["eps"] = training.AdamEps,
-        ["weight_decay"] = training.WeightDecay,
-    };
-
-    /// <summary>Writes <paramref name="values"/> (on any device) as raw bytes; returns the file name.</summary>
-    private static string Write(string folder, string name, Tensor values)
-    {
-        using var host = values.cpu().contiguous();
-        byte[] bytes = host.dtype switch
-        {
-            ScalarType.Int64 => MemoryMarshal.AsBytes(host.data<long>().ToArray().AsSpan()).ToArray(),
-            ScalarType.Float32 => MemoryMarshal.AsBytes(host.data<float>().ToArray().AsSpan()).ToArray(),
-            var other => throw new ArgumentException($"cannot write {other}"),
-        };
-        File.WriteAllBytes(Path.Combine(folder, name), bytes);
-        return name;
-    }
-
-    /// <summary>Starts <paramref name="script"/> with <paramref name="python"/> on the spec in <paramref name="folder"/> and waits until it is ready.</summary>
-    public static PyTorchReference Start(string python, string script, string folder)
+    public static PyTorchReference Start(string python, string script, string folder, string device = "cpu")
     {
         var start = new ProcessStartInfo(python)
         {
@@ -122,7 +36,7 @@ internal sealed class PyTorchReference : IDisposable
             RedirectStandardError = false, // its warnings reach the terminal
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { script, folder, "--serve" }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { script, folder, "--serve", "--device", device }) start.ArgumentList.Add(arg);
         if (Environment.GetEnvironmentVariable("OPENBLAS_CORETYPE") is null && OpenBlasCore() is { } core)
             start.Environment["OPENBLAS_CORETYPE"] = core;
         Process process;
@@ -134,21 +48,29 @@ internal sealed class PyTorchReference : IDisposable
         {
             throw new HarnessInputException($"--vs-pytorch: cannot run {python} ({e.Message}); on Debian: apt-get install python3-torch libopenblas0-openmp");
         }
-        var first = process.StandardOutput.ReadLine();
-        if (first is null)
+        try
         {
-            process.WaitForExit();
-            throw new HarnessInputException($"--vs-pytorch: {script} exited with {process.ExitCode} before it was ready " +
-                                            "(is PyTorch installed? apt-get install python3-torch libopenblas0-openmp)");
+            var ready = process.StandardOutput.ReadLineAsync();
+            if (!ready.Wait(TimeSpan.FromMinutes(2)))
+                throw new InvalidOperationException($"--vs-pytorch: {script} was not ready after two minutes");
+            if (ready.Result is not { } first)
+            {
+                process.WaitForExit();
+                throw new HarnessInputException($"--vs-pytorch: {script} exited with {process.ExitCode} before it was ready " +
+                                                "(is PyTorch installed? apt-get install python3-torch libopenblas0-openmp)");
+            }
+            var info = Parse(first);
+            if (info["matmul_exact"]?.GetValue<bool>() != true)
+                throw new InvalidOperationException($"--vs-pytorch: PyTorch's BLAS ({info["blas"]}) computes wrong matrix products on this CPU; " +
+                                                    "set OPENBLAS_CORETYPE to an older kernel (e.g. Haswell) and run again");
+            return new PyTorchReference(process, info);
         }
-        var reference = new PyTorchReference(process, Parse(first));
-        if (reference.Info["matmul_exact"]?.GetValue<bool>() != true)
+        catch
         {
-            reference.Dispose();
-            throw new InvalidOperationException($"--vs-pytorch: PyTorch's BLAS ({reference.Info["blas"]}) computes wrong matrix products on this CPU; " +
-                                                "set OPENBLAS_CORETYPE to an older kernel (e.g. Haswell) and run again");
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
         }
-        return reference;
     }
 
     /// <summary>
@@ -187,8 +109,17 @@ internal sealed class PyTorchReference : IDisposable
         return answer;
     }
 
-    private static JsonObject Parse(string line) =>
-        JsonNode.Parse(line) as JsonObject ?? throw new InvalidOperationException($"the PyTorch reference said: {line}");
+    private static JsonObject Parse(string line)
+    {
+        try
+        {
+            return JsonNode.Parse(line) as JsonObject ?? throw new InvalidOperationException($"the PyTorch reference said: {line}");
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            throw new InvalidOperationException($"the PyTorch reference said: {line}");
+        }
+    }
 
     /// <inheritdoc />
     public void Dispose()
@@ -197,7 +128,7 @@ internal sealed class PyTorchReference : IDisposable
         {
             _process.StandardInput.WriteLine("quit");
             _process.StandardInput.Close();
-            if (!_process.WaitForExit(10_000)) _process.Kill();
+            if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
         }
         catch (InvalidOperationException)
         {
