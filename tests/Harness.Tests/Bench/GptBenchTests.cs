@@ -33,15 +33,18 @@ public sealed class GptBenchTests
     }
 
     [Fact]
-    public void Decode_BothWays_DecodeEveryDefaultTestPrompt()
+    public void Decode_BothWays_DecodeEveryDefaultTestPromptToTheSameAnswers()
     {
         using var bench = GptBench.Prepare(Configs, epochs: 1, CPU);
-        var cached = bench.Decode(cached: true);
-        var recomputed = bench.Decode(cached: false);
         // The default test sets: 100 questions in each of math, poetry and history
         Assert.Equal([100, 100, 100], bench.TestSamples.Select(d => d.Count));
-        Assert.Equal(300, cached.Units);
-        Assert.Equal(300, recomputed.Units);
+        var cached = bench.Answers(cached: true);
+        var recomputed = bench.Answers(cached: false);
+        // Both ways answer every prompt, the same; the fresh model rarely says EOS, so answers run long
+        Assert.Equal(300, cached.Count);
+        Assert.Equal(recomputed, cached);
+        Assert.True(cached.Sum(a => a.Length) > 300, $"{cached.Sum(a => a.Length)} tokens decoded");
+        Assert.Equal(300, bench.Decode(cached: true).Units);
     }
 
     [Fact]

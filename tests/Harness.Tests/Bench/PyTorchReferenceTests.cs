@@ -36,7 +36,7 @@ public sealed class PyTorchReferenceTests : IDisposable
         using var gpt = GptBench.Prepare(Path.Combine(Repository, "configs"), epochs: 1, CPU);
         using var mlp = MlpBench.Prepare(Path.Combine(Repository, "configs"), DataPaths.MnistFixture, trainSize: 256, epochs: 1, CPU);
         var folder = _dir.File("spec");
-        PyTorchReference.WriteSpec(folder, threads: 1, gpt, mlp, CPU);
+        PyTorchSpec.Write(folder, threads: 1, gpt, mlp, CPU);
 
         // Then every recorded batch is there with its shape, and the files hold exactly that many values
         var spec = JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "spec.json")))!;
