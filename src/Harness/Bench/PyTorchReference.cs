@@ -1,11 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Harness.Config;
-using Harness.Metrics.IO;
-using Harness.Training;
-using static TorchSharp.torch;
 
 namespace Harness.Bench;
 
