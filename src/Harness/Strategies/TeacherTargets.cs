@@ -29,11 +29,12 @@ internal sealed class TeacherTargets(ContinualModel teacher, double temperature,
         var missing = batch.Samples.Where(s => !_kept.ContainsKey(s)).Distinct(ReferenceEqualityComparer.Instance).Cast<TrainingSample>().ToList();
         if (missing.Count > 0)
         {
-            using var newcomers = new TrainingBatch(missing, device);
+            // A batch met for the first time (every batch of a stage's first epoch) is already collated.
+            using var collated = missing.Count == batch.Samples.Count ? null : new TrainingBatch(missing, device);
             Tensor probabilities, negativeEntropy;
             using (no_grad())
             {
-                var logProbabilities = nn.functional.log_softmax(teacher.AnswerLogits(newcomers) / temperature, 1); // [M, V]
+                var logProbabilities = nn.functional.log_softmax(teacher.AnswerLogits(collated ?? batch) / temperature, 1); // [M, V]
                 probabilities = logProbabilities.exp();
                 negativeEntropy = (probabilities * logProbabilities).sum(1); // [M]
             }
