@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Harness.Config;
 using Harness.Models;
 using Harness.Strategies;
+using Harness.Tokenizers;
 using Harness.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -18,21 +19,30 @@ internal static class BenchTraining
     public sealed record Boundary(double Seconds, long Tokens, long Steps);
 
     /// <summary>
-    /// Trains <paramref name="model"/> through <paramref name="curriculum"/> with <paramref name="plugins"/> as a run
-    /// would, but scoring nothing; returns the boundaries (index 0 = before the first stage, k = after stage k).
+    /// Trains <paramref name="model"/> through <paramref name="curriculum"/> with <paramref name="config"/>'s strategies
+    /// (plus <paramref name="recorder"/>, if given) as a run would, but scoring nothing; returns the boundaries (index 0 =
+    /// before the first stage, k = after stage k). The plugins are disposed afterwards.
     /// </summary>
-    public static IReadOnlyList<Boundary> Trainer(ContinualModel model, Device device, IReadOnlyList<IStrategyPlugin> plugins,
-        ExperimentConfig config, CurriculumSamples curriculum)
+    public static IReadOnlyList<Boundary> Trainer(ContinualModel model, Device device, ExperimentConfig config, CurriculumSamples curriculum,
+        ITextTokenizer? tokenizer, BatchRecorder? recorder = null)
     {
-        var boundaries = new List<Boundary>();
-        using var log = new RunLog(TextWriter.Null, interactive: false);
-        var clock = Stopwatch.StartNew();
-        var trainer = new Trainer(model, device, plugins, new NoEvaluation(), log, config)
+        var plugins = StrategyFactory.Create(config, tokenizer).Concat(recorder is null ? [] : [recorder]).ToList();
+        try
         {
-            StageFinished = snapshot => boundaries.Add(new Boundary(clock.Elapsed.TotalSeconds, snapshot.Loop.Tokens, snapshot.Loop.Progress.GlobalStep)),
-        };
-        trainer.Run(curriculum);
-        return boundaries;
+            var boundaries = new List<Boundary>();
+            using var log = new RunLog(TextWriter.Null, interactive: false);
+            var clock = Stopwatch.StartNew();
+            var trainer = new Trainer(model, device, plugins, new NoEvaluation(), log, config)
+            {
+                StageFinished = snapshot => boundaries.Add(new Boundary(clock.Elapsed.TotalSeconds, snapshot.Loop.Tokens, snapshot.Loop.Progress.GlobalStep)),
+            };
+            trainer.Run(curriculum);
+            return boundaries;
+        }
+        finally
+        {
+            plugins.DisposeAll();
+        }
     }
 
     /// <summary>The work between two boundaries of <see cref="Trainer"/>.</summary>

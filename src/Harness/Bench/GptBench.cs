@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Harness.Config;
 using Harness.Models;
-using Harness.Strategies;
 using Harness.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,12 +46,7 @@ internal sealed class GptBench : IDisposable
         (_variants, _prepared, _device) = (variants, prepared, device);
         _curriculum = new CurriculumSamples(prepared.Domains.Take(2).Select(d => d.Id).ToList(), prepared.TrainSamples.Take(2).ToList(), [1, epochs]);
         var recorder = new BatchRecorder(stage => stage == 1);
-        using (var model = NewModel())
-        {
-            var plugins = StrategyFactory.Create(Config, prepared.Tokenizer).Append(recorder).ToList();
-            BenchTraining.Trainer(model, device, plugins, Config, _curriculum);
-            plugins.DisposeAll();
-        }
+        using (var model = NewModel()) BenchTraining.Trainer(model, device, Config, _curriculum, prepared.Tokenizer, recorder);
         Recorded = recorder.Batches;
         _decoder = NewModel();
         TestSamples = prepared.Domains.Select((d, i) => (IReadOnlyList<TrainingSample>)
@@ -79,15 +73,7 @@ internal sealed class GptBench : IDisposable
     {
         var config = _variants[variant];
         using var model = NewModel();
-        var plugins = StrategyFactory.Create(config, _prepared.Tokenizer);
-        try
-        {
-            return BenchTraining.Between(BenchTraining.Trainer(model, _device, plugins, config, _curriculum), 1, 2);
-        }
-        finally
-        {
-            plugins.DisposeAll();
-        }
+        return BenchTraining.Between(BenchTraining.Trainer(model, _device, config, _curriculum, _prepared.Tokenizer), 1, 2);
     }
 
     /// <summary>

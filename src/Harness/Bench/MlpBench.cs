@@ -1,7 +1,6 @@
 using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Models;
-using Harness.Strategies;
 using Harness.Training;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -37,9 +36,7 @@ internal sealed class MlpBench : IDisposable
         _benchmark = ImageBenchmark.Prepare(loaded, _images, device);
         var recorder = new BatchRecorder(_ => true);
         using var model = NewModel();
-        var plugins = StrategyFactory.Create(Config, null).Append(recorder).ToList();
-        BenchTraining.Trainer(model, device, plugins, Config, _benchmark.Curriculum);
-        plugins.DisposeAll();
+        BenchTraining.Trainer(model, device, Config, _benchmark.Curriculum, tokenizer: null, recorder);
         Recorded = recorder.Batches;
     }
 
@@ -59,16 +56,8 @@ internal sealed class MlpBench : IDisposable
     public BenchSample Train()
     {
         using var model = NewModel();
-        var plugins = StrategyFactory.Create(Config, null);
-        try
-        {
-            var boundaries = BenchTraining.Trainer(model, _device, plugins, Config, _benchmark.Curriculum);
-            return BenchTraining.Between(boundaries, 0, boundaries.Count - 1);
-        }
-        finally
-        {
-            plugins.DisposeAll();
-        }
+        var boundaries = BenchTraining.Trainer(model, _device, Config, _benchmark.Curriculum, tokenizer: null);
+        return BenchTraining.Between(boundaries, 0, boundaries.Count - 1);
     }
 
     /// <summary>The bare TorchSharp loop over <see cref="Recorded"/>.</summary>
