@@ -20,4 +20,10 @@ internal sealed record SuiteOptions
 
     /// <summary>Where pretrained bases are cached (--cache-dir); default results/.cache.</summary>
     public string? CacheDirectory { get; init; }
+
+    /// <summary>Run only this shard of the pairs (--shard K/N) and leave the report to a --report-only merge.</summary>
+    public SuiteShard? Shard { get; init; }
+
+    /// <summary>Run nothing: merge the finished runs already in the suite's folder into its report (--report-only).</summary>
+    public bool ReportOnly { get; init; }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Harness.Benchmarks;
 using Harness.Config;
 using Harness.Metrics.Reports;
@@ -20,16 +22,51 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     /// <summary>SIGINT/SIGTERM: the current run stops as <c>interrupted</c> and the suite stops with it.</summary>
     public StopSignal? Stop { get; init; }
 
-    /// <summary>Runs the selected part of <paramref name="suite"/>; returns the suite folder and what happened.</summary>
+    /// <summary>The suite's folder: --out, or results/&lt;suite name&gt;.</summary>
+    public string FolderOf(SuiteDefinition suite, SuiteOptions options) =>
+        Path.GetFullPath(options.OutDirectory ?? Path.Combine(ResultsRoot, suite.Name));
+
+    /// <summary>
+    /// Runs the selected part of <paramref name="suite"/> (one shard of it with --shard, nothing with --report-only),
+    /// then writes the report over every finished run in the suite's folder, except for a shard, whose report is left
+    /// to one --report-only merge once every shard has ended. Returns the suite folder and what happened: the runs that
+    /// failed now, or for --report-only every selected run the report lacks.
+    /// </summary>
     public SuiteOutcome Run(SuiteDefinition suite, SuiteOptions options)
     {
-        var root = options.OutDirectory ?? Path.Combine(ResultsRoot, suite.Name);
-        var variants = SelectVariants(suite, options);
-        var seeds = SelectSeeds(suite, options);
-        // Every config is loaded before the first run, so a bad one costs nothing.
-        var plan = (from v in variants from s in seeds select (Variant: v, Seed: s, Config: Configure(v, s, options))).ToList();
-
+        var root = FolderOf(suite, options);
+        var pairs = SuitePlan.Pairs(suite, options);
         Directory.CreateDirectory(root);
+        var mine = pairs.Where(p => !options.ReportOnly && (options.Shard?.Includes(p.Index) ?? true)).ToList();
+        var (ran, skipped, failed) = RunPairs(suite, root, options, mine);
+        var counts = $"{ran} run, {skipped} skipped (already finished), {failed.Count} failed";
+        if (options.Shard is { } shard)
+        {
+            console.WriteLine($"suite {suite.Name} shard {shard}: {mine.Count} of {pairs.Count} runs: {counts}; the report is written by `suite --report-only` once every shard has ended");
+            return new SuiteOutcome(root, null, failed);
+        }
+
+        var seeds = SuitePlan.ReportSeeds(suite, options);
+        var summary = Summarize(suite, root, seeds, options.Device);
+        var table = Table(suite, summary, seeds.Count);
+        ComparisonReport.Write(summary, root, table);
+        var report = Path.Combine(root, ComparisonReport.Html);
+        if (options.ReportOnly)
+        {
+            // A merge's failures are the selected runs the report lacks, whatever stopped them.
+            failed = summary.Incomplete.Where(r => pairs.Any(p => p.Variant.Label == r.Variant && p.Seed == r.Seed)).ToList();
+            console.WriteLine($"suite {suite.Name}: report over {pairs.Count - failed.Count} of {pairs.Count} runs, {failed.Count} incomplete; report: {report}");
+        }
+        else console.WriteLine($"suite {suite.Name}: {counts}; report: {report}");
+        if (table is not null) console.Write($"\n{ResultTableFiles.ToMarkdown(table)}");
+        return new SuiteOutcome(root, summary, failed);
+    }
+
+    /// <summary>Runs <paramref name="pairs"/> one after the other; returns how many ran, were skipped, and which failed.</summary>
+    private (int Ran, int Skipped, List<IncompleteRun> Failed) RunPairs(SuiteDefinition suite, string root, SuiteOptions options, IReadOnlyList<SuitePair> pairs)
+    {
+        // Every config is loaded before the first run, so a bad one costs nothing.
+        var plan = pairs.Select(p => (p.Variant, p.Seed, Config: Configure(p.Variant, p.Seed, options))).ToList();
         var failed = new List<IncompleteRun>();
         int ran = 0, skipped = 0;
         using var images = new ImageDataCache(); // image benchmarks: data read and put on the device once for all runs
@@ -75,13 +112,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 failed.Add(new IncompleteRun(variant.Label, seed, directory, $"failed: {e.Message}"));
             }
         }
-        var allSeeds = suite.Seeds.Union(seeds).ToList();
-        var summary = Summarize(suite, root, allSeeds, options.Device);
-        var table = Table(suite, summary, allSeeds.Count);
-        ComparisonReport.Write(summary, root, table);
-        console.WriteLine($"suite {suite.Name}: {ran} run, {skipped} skipped (already finished), {failed.Count} failed; report: {Path.Combine(root, ComparisonReport.Html)}");
-        if (table is not null) console.Write($"\n{ResultTableFiles.ToMarkdown(table)}");
-        return new SuiteOutcome(root, summary, failed);
+        return (ran, skipped, failed);
     }
 
     /// <summary>
@@ -103,7 +134,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 string? reason = state switch
                 {
                     RunFolderState.Empty => "not run",
-                    RunFolderState.Resumable => "not finished (resumable: run the suite again)",
+                    RunFolderState.Resumable => $"{WhyUnfinished(directory)}; resumable from its checkpoint: run the suite again",
                     RunFolderState.Busy => "running in another process",
                     RunFolderState.Stale stale => stale.Reason,
                     _ => null,
@@ -155,10 +186,35 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
         if (!RunRecord.IsCompleted(directory))
             return File.Exists(RunCheckpoint.PathIn(directory)) && SameConfig(directory, loaded)
                 ? new RunFolderState.Resumable()
-                : new RunFolderState.Stale("an earlier attempt did not finish");
+                : new RunFolderState.Stale($"{WhyUnfinished(directory)}, with no checkpoint of this config");
         return SameConfig(directory, loaded)
             ? new RunFolderState.Finished()
             : new RunFolderState.Stale("its config changed since it finished");
+    }
+
+    /// <summary>
+    /// What stopped the unfinished run in <paramref name="directory"/>, as its metrics.json tells: the error of a failed
+    /// run, the signal of an interrupted one; a run still marked running that no process holds was killed without a
+    /// word (on a cluster: usually the job's time or memory limit; its Slurm log says which).
+    /// </summary>
+    private static string WhyUnfinished(string directory)
+    {
+        try
+        {
+            var metrics = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, RunRecord.MetricsFile)));
+            var error = metrics?["error"]?.GetValue<string>();
+            return metrics?["status"]?.GetValue<string>() switch
+            {
+                "failed" => $"failed: {error}",
+                "interrupted" => $"interrupted: {error}",
+                "running" => "killed while running (out of time or memory?)",
+                var status => $"status {status}",
+            };
+        }
+        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException)
+        {
+            return "did not finish (no readable metrics.json)";
+        }
     }
 
     /// <summary>Whether the run in <paramref name="directory"/> was made with exactly <paramref name="loaded"/>'s config.</summary>
@@ -181,23 +237,5 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
         if (!looksLikeRun)
             throw new HarnessInputException($"{directory}: holds files that are not a Harness run; move them away (the suite will not delete them)");
         Directory.Delete(directory, recursive: true);
-    }
-
-    private static List<SuiteVariant> SelectVariants(SuiteDefinition suite, SuiteOptions options)
-    {
-        if (options.Only.Count == 0) return suite.Variants.ToList();
-        foreach (var label in options.Only.Where(l => suite.Variants.All(v => v.Label != l)))
-            throw new HarnessInputException($"--only {label}: {suite.File} has no such variant (it has {string.Join(", ", suite.Variants.Select(v => v.Label))})");
-        return suite.Variants.Where(v => options.Only.Contains(v.Label)).ToList();
-    }
-
-    private static List<int> SelectSeeds(SuiteDefinition suite, SuiteOptions options)
-    {
-        if (options.Seeds.Count > 0) return options.Seeds.Distinct().ToList();
-        if (options.SeedCount is { } n)
-            return n <= suite.Seeds.Count
-                ? suite.Seeds.Take(n).ToList()
-                : throw new HarnessInputException($"--seeds {n}: {suite.File} lists only {suite.Seeds.Count} seeds");
-        return suite.Seeds.ToList();
     }
 }

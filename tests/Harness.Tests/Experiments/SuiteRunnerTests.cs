@@ -58,7 +58,7 @@ public sealed class SuiteRunnerTests(SuiteFixture suite) : IClassFixture<SuiteFi
 
         // Then that run trains again and the others are skipped
         Assert.True(again.ExitCode == 0, again.ToString());
-        Assert.Contains("replay seed 1: an earlier attempt did not finish; running it again", again.Stdout);
+        Assert.Contains("replay seed 1: did not finish (no readable metrics.json), with no checkpoint of this config; running it again", again.Stdout);
         Assert.Contains("1 run, 3 skipped", again.Stdout);
         Assert.True(RunRecord.IsCompleted(Path.Combine(suite.OutDirectory, "replay/s1")));
     }
