@@ -7,6 +7,7 @@ using Harness.Data;
 using Harness.Metrics.IO;
 using Harness.Metrics.Reports;
 using Harness.Models;
+using Harness.Slurm;
 using Harness.Strategies;
 using Harness.Tokenizers;
 using TorchSharp;
@@ -47,7 +48,8 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
     {
         var clock = Stopwatch.StartNew();
         var config = loaded.Config;
-        if (config.Threads > 0) torch.set_num_threads(config.Threads);
+        int threads = config.Threads > 0 ? config.Threads : SlurmAllocation.Cpus(Environment.GetEnvironmentVariable) ?? 0;
+        if (threads > 0) torch.set_num_threads(threads);
         var device = DeviceSelector.Resolve(config.Device);
         if (config.Benchmark is not null)
         {
@@ -141,9 +143,11 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
         var status = new RunStatusFile(directory, loaded.Positions.File, config, deviceName);
         if (resume is null) status.Running();
         else status.Resumed(resume, work.Curriculum.DomainIds); // how far it got, until its next stage ends
-        log.Line(resume is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory} ({resume.Describe()})"
-            : resumeDirectory is not null ? $"resume {config.Name} seed {config.Seed} on {device.type} in {directory}: no checkpoint yet, starting again"
-            : $"run {config.Name} seed {config.Seed} on {device.type} into {directory}");
+        int cpuThreads = torch.get_num_threads();
+        var on = device.type == DeviceType.CPU ? $"on CPU ({cpuThreads} thread{(cpuThreads == 1 ? "" : "s")})" : $"on {device.type}";
+        log.Line(resume is not null ? $"resume {config.Name} seed {config.Seed} {on} in {directory} ({resume.Describe()})"
+            : resumeDirectory is not null ? $"resume {config.Name} seed {config.Seed} {on} in {directory}: no checkpoint yet, starting again"
+            : $"run {config.Name} seed {config.Seed} {on} into {directory}");
         foreach (var line in work.Description) log.Line(line);
         log.Line(work.Memory.Describe(limit));
         try
