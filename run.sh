@@ -5,6 +5,8 @@
 #   ./run.sh metrics ACCURACY_MATRIX.csv
 #   ./run.sh answer --run RUN_DIR [--domain ID] "QUESTION"
 #   ./run.sh suite SUITE.yaml [--only V]... [--seeds N | --seed S...] [--out DIR] [--baseline FILE [--update-baseline]]
+#   ./run.sh suite SUITE.yaml --shard K/N | --report-only   (part of a suite / merge the parts into the report)
+#   ./run.sh slurm SUITE.yaml [suite options] [--partition P] [--time T] [--gpus-per-task G] [--max-parallel M] [--dry-run]
 #   ./run.sh compare DIR... [--out DIR]
 #   ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]   (image benchmarks into ~/.cache/harness/data)
 #   ./run.sh bench [--quick] [--vs-pytorch] [--repeats N] [--out DIR]   (speed benchmark; writes results/bench/bench.json)

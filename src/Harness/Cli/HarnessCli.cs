@@ -9,7 +9,7 @@ namespace Harness.Cli;
 
 /// <summary>
 /// The command line: <c>CONFIG [--out DIR | --resume RUN_DIR] [--seed N] [--device auto|cpu|cuda] [--cache-dir DIR]</c>,
-/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>, <c>bench</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 130/143 stopped by SIGINT/SIGTERM, 1 anything else.
+/// <c>validate CONFIG</c>, <c>metrics CSV</c>, <c>answer --run RUN_DIR QUESTION</c>, <c>suite FILE</c>, <c>slurm FILE</c>, <c>compare DIR...</c>, <c>data DATASET</c>, <c>bench</c>. Exit codes: 0 success, 2 bad input (one line, no stack trace), 130/143 stopped by SIGINT/SIGTERM, 1 anything else.
 /// </summary>
 internal static class HarnessCli
 {
@@ -20,14 +20,18 @@ internal static class HarnessCli
                ./run.sh metrics ACCURACY_MATRIX.csv
                ./run.sh answer --run RUN_DIR [--domain ID] [--device D] "QUESTION"
                ./run.sh suite SUITE.yaml [--only VARIANT]... [--seeds N | --seed S...] [--out DIR] [--device D]
-                              [--cache-dir DIR] [--baseline FILE [--update-baseline]]
+                              [--cache-dir DIR] [--shard K/N | --report-only] [--baseline FILE [--update-baseline]]
+               ./run.sh slurm SUITE.yaml [suite options] [--partition P] [--account A] [--time T]
+                              [--gpus-per-task G] [--cpus-per-task C] [--mem M] [--max-parallel M]
+                              [--sbatch OPTION]... [--dry-run]
                ./run.sh compare DIR... [--out DIR]
                ./run.sh data mnist|fashion-mnist [--dir DIR] [--from TARBALL]
                ./run.sh bench [--quick] [--vs-pytorch] [--repeats N] [--out DIR] [--python PATH] [--mnist DIR]
                ./run.sh test
         exit codes: 0 success, 2 bad input (config, data, command line), 130/143 stopped by SIGINT/SIGTERM
                     (the run's metrics.json says interrupted; --resume continues it), 1 anything else
-                    (suite: 1 also when a run failed or the baseline gate found a regression)
+                    (suite: 1 also when a run failed or the baseline gate found a regression, and with
+                    --report-only when a selected run is missing or unfinished)
         """;
 
     private const string SeeHelp = "see ./run.sh --help";
@@ -48,6 +52,7 @@ internal static class HarnessCli
                 ["validate" or "metrics", ..] => throw new HarnessInputException($"{args[0]} takes exactly one file ({SeeHelp})"),
                 ["answer", .. var rest] => AnswerCommand.Run(rest, stdout),
                 ["suite", .. var rest] => SuiteCommand.Run(rest, stdout, interactive, stop),
+                ["slurm", .. var rest] => SlurmCommand.Run(rest, stdout),
                 ["compare", .. var rest] => CompareCommand.Run(rest, stdout),
                 ["data", .. var rest] => DataCommand.Run(rest, stdout),
                 ["bench", .. var rest] => BenchCommand.Run(rest, stdout),
@@ -126,7 +131,7 @@ internal static class HarnessCli
         var config = line.Positionals.FirstOrDefault();
         // A mistyped command ("valdiate x.yaml") would otherwise read as two configs.
         if (config is not null && !File.Exists(config) && !Directory.Exists(config) && !config.Contains('.') && !config.Contains('/'))
-            throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, suite, compare, data, test) nor a config file ({SeeHelp})");
+            throw new HarnessInputException($"'{config}' is neither a command (validate, metrics, answer, suite, slurm, compare, data, bench, test) nor a config file ({SeeHelp})");
         if (line.Positionals.Count > 1)
             throw new HarnessInputException($"more than one config given ({string.Join(", ", line.Positionals)}; {SeeHelp})");
         if (config is null) throw new HarnessInputException($"no config given ({SeeHelp})");

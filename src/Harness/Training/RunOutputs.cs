@@ -107,14 +107,13 @@ internal static class RunOutputs
     private static JsonObject Versions()
     {
         var harness = typeof(RunOutputs).Assembly;
-        string Meta(string key) => harness.GetCustomAttributes<AssemblyMetadataAttribute>().FirstOrDefault(a => a.Key == key)?.Value ?? "unknown";
         return new JsonObject
         {
             ["harness"] = harness.GetName().Version?.ToString(),
             ["dotnet"] = System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription,
-            ["torchsharp"] = Meta("TorchSharpVersion"),
-            ["libtorch"] = Meta("LibTorchVersion"),
-            ["torch_backend"] = Meta("TorchBackend"),
+            ["torchsharp"] = BuildInfo.Metadata("TorchSharpVersion"),
+            ["libtorch"] = BuildInfo.Metadata("LibTorchVersion"),
+            ["torch_backend"] = BuildInfo.TorchBackend,
             ["yamldotnet"] = typeof(YamlDotNet.Core.Parser).Assembly.GetName().Version?.ToString(),
             ["microsoft_ml_tokenizers"] = typeof(Microsoft.ML.Tokenizers.Tokenizer).Assembly.GetName().Version?.ToString(),
             ["scottplot"] = typeof(ScottPlot.Plot).Assembly.GetName().Version?.ToString(),

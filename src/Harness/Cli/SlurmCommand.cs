@@ -1,0 +1,176 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using Harness.Config;
+using Harness.Experiments;
+using Harness.Metrics.IO;
+using Harness.Metrics.Reports;
+using Harness.Slurm;
+using Harness.Training;
+
+namespace Harness.Cli;
+
+/// <summary>
+/// <c>slurm FILE [suite options] [--partition P] [--account A] [--time T] [--gpus-per-task G] [--cpus-per-task C]
+/// [--mem M] [--max-parallel M] [--sbatch OPTION]... [--dry-run]</c>: hands a suite to Slurm as a job array, one run
+/// per task, plus a merge job that writes the suite report when the array has ended. Every config is loaded first, on
+/// the submitting machine; runs already finished in the suite's folder are left out of the array, so the same command
+/// again finishes a partly failed suite. Results, the pretrained-base cache and the Harness build must be on a file
+/// system every node sees.
+/// </summary>
+internal static partial class SlurmCommand
+{
+    /// <summary>Parses <paramref name="args"/> (everything after <c>slurm</c>), writes the scripts and submits them.</summary>
+    public static int Run(string[] args, TextWriter stdout)
+    {
+        var line = CommandLine.Parse("slurm", args,
+            [.. SuiteArguments.ValueOptions, "--partition", "--account", "--time", "--gpus-per-task", "--cpus-per-task", "--mem", "--max-parallel", "--sbatch*"],
+            [.. SuiteArguments.Flags, "--dry-run"]);
+        var arguments = SuiteArguments.From(line);
+        var slurm = Options(line);
+        var suite = arguments.LoadSuite();
+        // GPUs asked for and none visible must fail the run, not quietly train on the CPU.
+        var options = arguments.Options with { Device = arguments.Options.Device ?? (slurm.GpusPerTask > 0 ? "cuda" : null) };
+        var runner = new SuiteRunner(stdout, interactive: false);
+        var root = runner.FolderOf(suite, options);
+        var logs = Path.Combine(root, "slurm", "logs");
+        if (logs.Any(char.IsWhiteSpace))
+            throw new HarnessInputException($"slurm: the suite folder {root} has white space in its path, which #SBATCH lines cannot hold; choose another --out");
+
+        // Every config loads now, so a bad one fails here instead of in every task after a wait in the queue.
+        var pairs = SuitePlan.Pairs(suite, options);
+        var states = pairs.Select(p => SuiteRunner.Status(SuiteRunner.RunFolder(root, p.Variant.Label, p.Seed),
+            SuiteDefinition.LoadConfig(p.Variant, p.Seed).WithOverrides(null, options.Device))).ToList();
+        var tasks = pairs.Where(p => states[p.Index] is not (RunFolderState.Finished or RunFolderState.Busy)).Select(p => p.Index).ToList();
+        int finished = states.Count(s => s is RunFolderState.Finished), busy = states.Count(s => s is RunFolderState.Busy);
+
+        var suiteFile = Path.GetFullPath(suite.File);
+        List<string> common =
+        [
+            suiteFile, "--out", root,
+            "--cache-dir", Path.GetFullPath(options.CacheDirectory ?? Path.Combine(runner.ResultsRoot, ".cache")),
+            .. options.Device is { } device ? ["--device", device] : Array.Empty<string>(),
+            .. options.Only.SelectMany(v => new[] { "--only", v }),
+            .. options.SeedCount is { } n ? ["--seeds", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+            .. options.Seeds.SelectMany(s => new[] { "--seed", s.ToString(CultureInfo.InvariantCulture) }),
+        ];
+        List<string> merge =
+        [
+            .. common,
+            .. arguments.BaselinePath is { } baseline ? ["--baseline", Path.GetFullPath(baseline)] : Array.Empty<string>(),
+            .. arguments.UpdateBaseline ? ["--update-baseline"] : Array.Empty<string>(),
+        ];
+        var scripts = new SlurmScripts(suite.Name, Directory.GetCurrentDirectory(), logs, HarnessCommand(),
+            [typeof(SlurmCommand).Assembly.Location, typeof(RunRecord).Assembly.Location], slurm);
+        var arrayPath = Path.Combine(root, "slurm", "array.sbatch");
+        var mergePath = Path.Combine(root, "slurm", "merge.sbatch");
+        var mergeText = scripts.Merge(merge, suite.File);
+        var plan = $"suite {suite.Name}: {pairs.Count} runs, {finished} finished already, {busy} running in another job, {tasks.Count} to submit";
+
+        if (tasks.Count == 0)
+        {
+            stdout.WriteLine($"slurm: {plan}: nothing to submit");
+            if (busy > 0 || line.Flag("--dry-run")) return 0;
+            // Everything has finished: the report needs no job.
+            return SuiteCommand.Run([.. merge, "--report-only"], stdout, interactive: false);
+        }
+        var arrayText = scripts.Array(tasks, pairs.Count, common, suite.File);
+        // A CPU build cannot use the GPUs: every task would fail after its wait in the queue.
+        var cpuBuild = options.Device == "cuda" && BuildInfo.TorchBackend == "cpu"
+            ? "runs are on CUDA, but this build links the CPU libtorch: build with HARNESS_BUILD_ARGS=-p:TorchBackend=cuda (README, CUDA)"
+            : null;
+        if (line.Flag("--dry-run"))
+        {
+            stdout.WriteLine($"slurm (dry run: nothing written or submitted): {plan}");
+            if (cpuBuild is not null) stdout.WriteLine($"note: {cpuBuild}; a submission would be refused");
+            stdout.Write($"\n# {arrayPath}\n{arrayText}\n# {mergePath}\n{mergeText}\n");
+            stdout.WriteLine("# submitted with:");
+            stdout.WriteLine($"sbatch --parsable {arrayPath}");
+            stdout.WriteLine($"sbatch --parsable --dependency=afterany:<array job id> {mergePath}");
+            return 0;
+        }
+
+        if (cpuBuild is not null) throw new HarnessInputException($"slurm: {cpuBuild}");
+        Directory.CreateDirectory(logs);
+        AtomicFile.WriteAllText(arrayPath, arrayText);
+        AtomicFile.WriteAllText(mergePath, mergeText);
+        AtomicFile.WriteAllText(Path.Combine(root, "slurm", "tasks.tsv"), TaskList(pairs, states, root));
+        var arrayJob = Sbatch.Submit([], arrayPath);
+        string mergeJob;
+        try
+        {
+            mergeJob = Sbatch.Submit([$"--dependency=afterany:{arrayJob}"], mergePath);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new InvalidOperationException($"array job {arrayJob} was submitted, but the merge job was not ({e.Message}); submit it with: sbatch --dependency=afterany:{arrayJob} {mergePath}");
+        }
+        stdout.WriteLine($"slurm: {plan}");
+        stdout.WriteLine($"submitted array job {arrayJob} ({tasks.Count} tasks, {SlurmScripts.ArraySpec(tasks)}{(slurm.MaxParallel is { } m ? $", at most {m} at once" : "")}) and merge job {mergeJob} (after the array ends)");
+        stdout.WriteLine($"runs:   {root}/<variant>/s<seed>/ (tasks.tsv in {Path.Combine(root, "slurm")} maps tasks to runs)");
+        stdout.WriteLine($"logs:   {logs}/{arrayJob}_<task>.out and merge-{mergeJob}.out");
+        stdout.WriteLine($"report: {Path.Combine(root, ComparisonReport.Html)} once job {mergeJob} has ended (squeue -j {arrayJob},{mergeJob} to watch)");
+        return 0;
+    }
+
+    /// <summary>
+    /// How a task starts this very build: the apphost when that is what runs, else <c>dotnet Harness.dll</c> with the
+    /// dotnet host running now (or the one on PATH, when Harness is hosted by another program such as a test host).
+    /// </summary>
+    private static List<string> HarnessCommand()
+    {
+        var dll = typeof(SlurmCommand).Assembly.Location;
+        var process = Environment.ProcessPath;
+        if (process is not null && Path.GetFileName(process) == Path.GetFileNameWithoutExtension(dll)) return [process];
+        return [process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", dll];
+    }
+
+    /// <summary>tasks.tsv: each pair's array task, variant, seed, run folder and what the folder held at submission.</summary>
+    private static string TaskList(IReadOnlyList<SuitePair> pairs, IReadOnlyList<RunFolderState> states, string root)
+    {
+        var text = new StringBuilder("task\tvariant\tseed\trun\tat_submission\n");
+        foreach (var pair in pairs)
+        {
+            var state = states[pair.Index] switch
+            {
+                RunFolderState.Finished => "finished (not submitted)",
+                RunFolderState.Busy => "running in another job (not submitted)",
+                RunFolderState.Resumable => "unfinished (resumes)",
+                RunFolderState.Stale => "unfinished (runs again)",
+                _ => "not run",
+            };
+            text.Append(CultureInfo.InvariantCulture, $"{pair.Index}\t{pair.Variant.Label}\t{pair.Seed}\t{SuiteRunner.RunFolder(root, pair.Variant.Label, pair.Seed)}\t{state}\n");
+        }
+        return text.ToString();
+    }
+
+    private static SlurmOptions Options(CommandLine line) => new()
+    {
+        Partition = Checked(line, "--partition", NamePattern(), "a partition name (or a comma-separated list)"),
+        Account = Checked(line, "--account", NamePattern(), "an account name"),
+        Time = Checked(line, "--time", TimePattern(), "a Slurm time: minutes, MM:SS, HH:MM:SS, D-HH, D-HH:MM or D-HH:MM:SS"),
+        GpusPerTask = line.Integer("--gpus-per-task", min: 1),
+        CpusPerTask = line.Integer("--cpus-per-task", min: 1),
+        Memory = Checked(line, "--mem", MemoryPattern(), "a Slurm memory size such as 8G or 16000M"),
+        MaxParallel = line.Integer("--max-parallel", min: 1),
+        Extra = line.Values("--sbatch").Select(o => SbatchPattern().IsMatch(o) ? o
+            : throw new HarnessInputException($"--sbatch {o}: expected one sbatch option written as --name or --name=value (e.g. --qos=long)")).ToList(),
+    };
+
+    private static string? Checked(CommandLine line, string option, Regex pattern, string expected) =>
+        line.Value(option) is not { } value ? null
+        : pattern.IsMatch(value) ? value
+        : throw new HarnessInputException($"{option} {value}: expected {expected}");
+
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-]+(,[A-Za-z0-9_.\-]+)*$")]
+    private static partial Regex NamePattern();
+
+    [GeneratedRegex(@"^(\d+|\d+:\d{1,2}|\d+:\d{1,2}:\d{1,2}|\d+-\d{1,2}(:\d{1,2}){0,2})$")]
+    private static partial Regex TimePattern();
+
+    [GeneratedRegex(@"^\d+[KMGT]?$")]
+    private static partial Regex MemoryPattern();
+
+    [GeneratedRegex(@"^--[a-z][a-z0-9\-]*(=\S+)?$")]
+    private static partial Regex SbatchPattern();
+}

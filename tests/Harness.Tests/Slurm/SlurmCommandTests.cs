@@ -1,0 +1,191 @@
+using System.Diagnostics;
+using Harness.Slurm;
+using Harness.Tests.Cli;
+using Harness.Tests.Training;
+using Harness.Training;
+
+namespace Harness.Tests.Slurm;
+
+/// <summary>
+/// <c>slurm SUITE</c> without a cluster: the scripts it would submit (--dry-run), the runs it leaves out, the build
+/// guard in those scripts, and its errors. <see cref="LoopbackClusterTests"/> submits them to a real cluster.
+/// </summary>
+[Collection(TorchCollection.Name)]
+public sealed class SlurmCommandTests : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void DryRun_PrintsAnArrayOfOneRunPerTaskAndAMergeJob_AndWritesNothing()
+    {
+        // Given a suite of 2 variants x 2 seeds, narrowed to one variant and both seeds
+        var suite = WriteSuite();
+
+        // When its Slurm scripts are asked for with every resource option
+        var result = CliResult.Run("slurm", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"), "--only", "replay",
+            "--partition", "gpu", "--account", "lab", "--time", "2:00:00", "--gpus-per-task", "1", "--cpus-per-task", "4",
+            "--mem", "16G", "--max-parallel", "3", "--sbatch", "--qos=long", "--dry-run");
+
+        // Then the array has one task per selected pair, at most 3 at once, each asking for the resources ...
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("suite slurm-suite: 2 runs, 0 finished already, 0 running in another job, 2 to submit", result.Stdout);
+        var (array, merge) = Scripts(result.Stdout);
+        Assert.Equal(
+            ["--job-name=harness-slurm-suite", "--ntasks=1", "--array=0-1%3", $"--output={_dir.File("out/slurm/logs")}/%A_%a.out",
+             "--gpus-per-task=1", "--cpus-per-task=4", "--mem=16G", "--partition=gpu", "--account=lab", "--time=2:00:00", "--qos=long"],
+            Directives(array));
+        // ... and runs its shard of the same selection on CUDA (GPUs were asked for), with absolute paths
+        var exec = Assert.Single(array, l => l.StartsWith("exec ", StringComparison.Ordinal));
+        Assert.EndsWith($"Harness.dll suite {suite} --out {_dir.File("out")} --cache-dir {_dir.File("cache")} --device cuda --only replay --shard \"$SLURM_ARRAY_TASK_ID/2\"", exec);
+        // The merge job asks for no GPU and no array, and merges the same selection once the array has ended
+        Assert.Equal(
+            ["--job-name=harness-slurm-suite-merge", "--ntasks=1", $"--output={_dir.File("out/slurm/logs")}/merge-%j.out",
+             "--partition=gpu", "--account=lab", "--time=2:00:00", "--qos=long"],
+            Directives(merge));
+        Assert.EndsWith("--device cuda --only replay --report-only", Assert.Single(merge, l => l.StartsWith("exec ", StringComparison.Ordinal)));
+        Assert.Contains($"sbatch --parsable --dependency=afterany:<array job id> {_dir.File("out/slurm/merge.sbatch")}", result.Stdout);
+        // Both are valid bash, and nothing was written
+        Assert.Equal(0, Bash("-n", _dir.Write("array.sh", string.Join('\n', array))).Exit);
+        Assert.Equal(0, Bash("-n", _dir.Write("merge.sh", string.Join('\n', merge))).Exit);
+        Assert.False(Directory.Exists(_dir.File("out")));
+    }
+
+    [Fact]
+    public void DryRun_AfterSomeRunsFinished_SubmitsOnlyTheOthers()
+    {
+        // Given shard 0 of 2 (pairs 0 and 2) has run
+        var suite = WriteSuite();
+        Assert.Equal(0, CliResult.Run("suite", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"), "--shard", "0/2").ExitCode);
+
+        // When the suite's scripts are asked for
+        var result = CliResult.Run("slurm", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"), "--dry-run");
+
+        // Then the array holds the other two pairs only, still numbered in the whole plan
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("4 runs, 2 finished already, 0 running in another job, 2 to submit", result.Stdout);
+        var (array, _) = Scripts(result.Stdout);
+        Assert.Contains("--array=1,3", Directives(array));
+        Assert.EndsWith("--shard \"$SLURM_ARRAY_TASK_ID/4\"", Assert.Single(array, l => l.StartsWith("exec ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Script_RefusesToStartWhenHarnessWasRebuiltSinceSubmission()
+    {
+        // Given the array script, with its last line (starting Harness) replaced by a marker
+        var result = CliResult.Run("slurm", WriteSuite(), "--out", _dir.File("out"), "--dry-run");
+        var (array, _) = Scripts(result.Stdout);
+        var script = string.Join('\n', array.Select(l => l.StartsWith("exec ", StringComparison.Ordinal) ? "echo started" : l)) + "\n";
+
+        // When it runs against the build it was written for, and against a changed one (one digit of a hash)
+        var same = Bash(_dir.Write("same.sh", script));
+        var hashLine = array.First(l => l.EndsWith("Harness.dll", StringComparison.Ordinal) && l.Contains("  /", StringComparison.Ordinal));
+        var changed = Bash(_dir.Write("changed.sh", script.Replace(hashLine, (hashLine[0] == '0' ? "1" : "0") + hashLine[1..], StringComparison.Ordinal)));
+
+        // Then the first starts and the second stops, saying why
+        Assert.Equal((0, "started"), (same.Exit, same.Output.Trim()));
+        Assert.Equal(1, changed.Exit);
+        Assert.Contains("was rebuilt after this job was submitted; submit the suite again", changed.Output);
+        Assert.DoesNotContain("started", changed.Output);
+    }
+
+    [Fact]
+    public void WithoutSbatchOnPath_ExitsTwoSayingWhere()
+    {
+        // Given a PATH that holds dotnet and no sbatch
+        var suite = WriteSuite();
+        var dotnetFolder = Path.GetDirectoryName(Process.GetCurrentProcess().MainModule!.FileName)!;
+        using var slurm = new HarnessProcess(_dir.File("results"), new Dictionary<string, string?> { ["PATH"] = dotnetFolder },
+            "slurm", suite, "--out", _dir.File("out"));
+
+        // When it submits, then it stops with one line
+        Assert.Equal(2, slurm.WaitForExit(60));
+        Assert.Contains("error: slurm: sbatch is not on PATH: run this on a Slurm login node", slurm.Errors);
+    }
+
+    [Fact]
+    public void GpusOnACpuBuild_AreRefusedBeforeSubmitting()
+    {
+        // Given this build links the CPU libtorch (as every build made from the registry these machines reach)
+        Assert.Equal("cpu", BuildInfo.TorchBackend);
+
+        // When a suite asks for a GPU per task, then nothing is submitted: every task would fail on CUDA
+        var result = CliResult.Run("slurm", WriteSuite(), "--out", _dir.File("out"), "--gpus-per-task", "1");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("runs are on CUDA, but this build links the CPU libtorch", Assert.Single(result.StderrLines));
+        Assert.False(Directory.Exists(_dir.File("out")));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--time", "1:2:3:4" }, "--time 1:2:3:4: expected a Slurm time")]
+    [InlineData(new[] { "--mem", "8X" }, "--mem 8X: expected a Slurm memory size")]
+    [InlineData(new[] { "--gpus-per-task", "0" }, "--gpus-per-task")]
+    [InlineData(new[] { "--sbatch", "qos=long" }, "--sbatch qos=long: expected one sbatch option")]
+    [InlineData(new[] { "--partition", "a b" }, "--partition a b: expected a partition name")]
+    [InlineData(new[] { "--shard", "0/2" }, "slurm: unknown option --shard")]
+    [InlineData(new[] { "--seeds", "2", "--seed", "1" }, "slurm: give --seeds N")]
+    public void BadOptions_ExitTwoWithOneLine(string[] options, string expected)
+    {
+        var result = CliResult.Run(["slurm", WriteSuite(), "--dry-run", .. options]);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(expected, Assert.Single(result.StderrLines));
+    }
+
+    [Theory]
+    [InlineData(new[] { 0, 1, 2, 3 }, "0-3")]
+    [InlineData(new[] { 1, 3 }, "1,3")]
+    [InlineData(new[] { 0, 2, 3, 4, 7, 9, 10 }, "0,2-4,7,9-10")]
+    [InlineData(new[] { 5 }, "5")]
+    public void ArraySpec_WritesRunsOfConsecutiveTasksAsRanges(int[] tasks, string expected) =>
+        Assert.Equal(expected, SlurmScripts.ArraySpec(tasks));
+
+    [Theory]
+    [InlineData("/data/run-1/s0", "/data/run-1/s0")]
+    [InlineData("my suite", "'my suite'")]
+    [InlineData("it's", "'it'\\''s'")]
+    [InlineData("$HOME", "'$HOME'")]
+    [InlineData("", "''")]
+    public void Quote_LeavesPlainWordsAndQuotesTheRest(string value, string expected) =>
+        Assert.Equal(expected, SlurmScripts.Quote(value));
+
+    private string WriteSuite()
+    {
+        TinyConfig.WriteTo(_dir);
+        return _dir.Write("suite.yaml", """
+            name: slurm-suite
+            seeds: [0, 1]
+            overrides: {training.epochs: 2}
+            variants:
+              - config: tiny.yaml
+                label: naive
+                overrides: {strategies: [{type: naive}]}
+              - config: tiny.yaml
+                label: replay
+            """);
+    }
+
+    /// <summary>The array and merge scripts a dry run printed, each as its lines.</summary>
+    private (string[] Array, string[] Merge) Scripts(string stdout)
+    {
+        var lines = stdout.Split('\n');
+        string[] After(string header) => lines.SkipWhile(l => l != $"# {_dir.File(header)}").Skip(1).TakeWhile(l => l.Length > 0).ToArray();
+        return (After("out/slurm/array.sbatch"), After("out/slurm/merge.sbatch"));
+    }
+
+    private static string[] Directives(string[] script) =>
+        script.Where(l => l.StartsWith("#SBATCH ", StringComparison.Ordinal)).Select(l => l["#SBATCH ".Length..]).ToArray();
+
+    private static (int Exit, string Output) Bash(params string[] args)
+    {
+        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
