@@ -12,24 +12,31 @@ usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 action=$1
 mkdir -p "$2"
 dir=$(cd "$2" && pwd)
+case "$dir" in *[[:space:]]*) echo "error: $dir: slurm.conf cannot hold a path with white space" >&2; exit 2 ;; esac
 
-# Stops the daemon whose pid is in $1 and waits (up to 10 s, then SIGKILL) until it has exited.
+# True while process $1 exists and is not a zombie (a container whose init does not reap keeps zombies around).
+alive() { [ -r "/proc/$1/stat" ] && [ "$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null)" != Z ]; }
+
+# Stops the daemon $2 whose pid is in file $1, and waits until it has exited (SIGKILL after 10 s). A pid file left by a
+# daemon that died long ago may name an unrelated process by now: only a process running $2 is stopped.
 stop_daemon() {
-  local pid_file=$1 pid
+  local pid_file=$1 name=$2 pid
   [ -f "$pid_file" ] || return 0
   pid=$(cat "$pid_file" 2>/dev/null || true)
   rm -f "$pid_file"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  case "$pid" in ''|*[!0-9]*) return 0 ;; esac
+  alive "$pid" && tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -q "$name" || return 0
   kill "$pid" 2>/dev/null || true
-  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  for _ in $(seq 100); do alive "$pid" || return 0; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
-  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  for _ in $(seq 50); do alive "$pid" || return 0; sleep 0.1; done
+  echo "warning: $name (pid $pid) did not exit" >&2
 }
 
 if [ "$action" = stop ]; then
-  stop_daemon "$dir/run/slurmd.pid"
-  stop_daemon "$dir/run/slurmctld.pid"
-  stop_daemon "$dir/run/munged.pid"
+  stop_daemon "$dir/run/slurmd.pid" slurmd
+  stop_daemon "$dir/run/slurmctld.pid" slurmctld
+  stop_daemon "$dir/run/munged.pid" munged
   exit 0
 fi
 [ "$action" = start ] || usage
@@ -70,13 +77,16 @@ rm -rf "$dir/munge" "$dir/state" "$dir/spool" "$dir/log"
 mkdir -p "$dir/munge" "$dir/state" "$dir/spool" "$dir/log" "$dir/run"
 chmod 755 "$dir/munge" # munged refuses a socket folder others can write to, and clients must reach the socket
 
-mungekey --create --keyfile="$dir/munge/munge.key" 2>/dev/null
+# From here on a failure says where and stops whatever was started.
+trap 'status=$?; echo "error: loopback cluster start failed at line $LINENO (exit $status); logs in $dir/log" >&2; "$0" stop "$dir"; exit 1' ERR
+mungekey --create --keyfile="$dir/munge/munge.key"
 chmod 600 "$dir/munge/munge.key"
 munged --force --key-file="$dir/munge/munge.key" --socket="$dir/munge/munge.socket" \
   --pid-file="$dir/run/munged.pid" --log-file="$dir/log/munged.log" --seed-file="$dir/munge/munged.seed"
 
 node=$(hostname -s)
-hardware=$(slurmd -C | head -1 | grep -o 'CPUs=.* RealMemory=[0-9]*' | sed 's/Boards=[0-9]* //')
+hardware=$(slurmd -C | head -1 | grep -o 'CPUs=.* RealMemory=[0-9]*' | sed 's/Boards=[0-9]* //') || true
+if [ -z "$hardware" ]; then echo "error: cannot read CPUs and memory from slurmd -C: $(slurmd -C 2>&1 | head -1)" >&2; false; fi
 ctld_port=$(free_port)
 slurmd_port=$(free_port)
 while [ "$slurmd_port" = "$ctld_port" ]; do slurmd_port=$(free_port); done
@@ -104,6 +114,8 @@ SelectTypeParameters=CR_Core
 MpiDefault=none
 MailProg=/bin/true
 ReturnToService=2
+# Ended jobs stay visible to squeue -t all for an hour, so a test can read every task's final state.
+MinJobAge=3600
 SchedulerType=sched/backfill
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/none
@@ -115,6 +127,7 @@ CONF
 export SLURM_CONF="$dir/slurm.conf"
 slurmctld -i
 slurmd
+trap - ERR
 for _ in $(seq 300); do
   if [ "$(sinfo -h -o %t 2>/dev/null)" = idle ]; then
     echo "export SLURM_CONF=$dir/slurm.conf"

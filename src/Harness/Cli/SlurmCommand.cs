@@ -20,6 +20,9 @@ namespace Harness.Cli;
 /// </summary>
 internal static partial class SlurmCommand
 {
+    /// <summary>sbatch options the scripts set themselves; given again with --sbatch they would break the task mapping or environment.</summary>
+    private static readonly string[] ReservedSbatchOptions = ["--array", "--output", "--error", "--ntasks", "--export", "--dependency", "--wrap", "--chdir", "--parsable"];
+
     /// <summary>Parses <paramref name="args"/> (everything after <c>slurm</c>), writes the scripts and submits them.</summary>
     public static int Run(string[] args, TextWriter stdout)
     {
@@ -28,101 +31,121 @@ internal static partial class SlurmCommand
             [.. SuiteArguments.Flags, "--dry-run"]);
         var arguments = SuiteArguments.From(line);
         var slurm = Options(line);
+        bool dryRun = line.Flag("--dry-run");
         var suite = arguments.LoadSuite();
         // GPUs asked for and none visible must fail the run, not quietly train on the CPU.
         var options = arguments.Options with { Device = arguments.Options.Device ?? (slurm.GpusPerTask > 0 ? "cuda" : null) };
         var runner = new SuiteRunner(stdout, interactive: false);
         var root = runner.FolderOf(suite, options);
-        var logs = Path.Combine(root, "slurm", "logs");
-        if (logs.Any(char.IsWhiteSpace))
-            throw new HarnessInputException($"slurm: the suite folder {root} has white space in its path, which #SBATCH lines cannot hold; choose another --out");
+        if (root.Any(c => char.IsWhiteSpace(c) || c == '%'))
+            throw new HarnessInputException($"slurm: the suite folder {root} has white space or '%' in its path, which #SBATCH --output cannot hold; choose another --out");
+        var slurmFolder = Path.Combine(root, "slurm");
+        var logs = Path.Combine(slurmFolder, "logs");
 
         // Every config loads now, so a bad one fails here instead of in every task after a wait in the queue.
         var pairs = SuitePlan.Pairs(suite, options);
         var states = pairs.Select(p => SuiteRunner.Status(SuiteRunner.RunFolder(root, p.Variant.Label, p.Seed),
-            SuiteDefinition.LoadConfig(p.Variant, p.Seed).WithOverrides(null, options.Device))).ToList();
+            SuiteRunner.ConfigOf(p.Variant, p.Seed, options.Device))).ToList();
         var tasks = pairs.Where(p => states[p.Index] is not (RunFolderState.Finished or RunFolderState.Busy)).Select(p => p.Index).ToList();
         int finished = states.Count(s => s is RunFolderState.Finished), busy = states.Count(s => s is RunFolderState.Busy);
+        var plan = $"suite {suite.Name}: {pairs.Count} runs, {finished} finished already, {busy} running in another process, {tasks.Count} to submit";
 
-        var suiteFile = Path.GetFullPath(suite.File);
-        List<string> common =
-        [
-            suiteFile, "--out", root,
-            "--cache-dir", Path.GetFullPath(options.CacheDirectory ?? Path.Combine(runner.ResultsRoot, ".cache")),
-            .. options.Device is { } device ? ["--device", device] : Array.Empty<string>(),
-            .. options.Only.SelectMany(v => new[] { "--only", v }),
-            .. options.SeedCount is { } n ? ["--seeds", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
-            .. options.Seeds.SelectMany(s => new[] { "--seed", s.ToString(CultureInfo.InvariantCulture) }),
-        ];
+        var common = SuiteArgumentsFor(suite, options, root, runner.ResultsRoot);
         List<string> merge =
         [
             .. common,
             .. arguments.BaselinePath is { } baseline ? ["--baseline", Path.GetFullPath(baseline)] : Array.Empty<string>(),
             .. arguments.UpdateBaseline ? ["--update-baseline"] : Array.Empty<string>(),
         ];
-        var scripts = new SlurmScripts(suite.Name, Directory.GetCurrentDirectory(), logs, HarnessCommand(),
-            [typeof(SlurmCommand).Assembly.Location, typeof(RunRecord).Assembly.Location], slurm);
-        var arrayPath = Path.Combine(root, "slurm", "array.sbatch");
-        var mergePath = Path.Combine(root, "slurm", "merge.sbatch");
-        var mergeText = scripts.Merge(merge, suite.File);
-        var plan = $"suite {suite.Name}: {pairs.Count} runs, {finished} finished already, {busy} running in another job, {tasks.Count} to submit";
-
         if (tasks.Count == 0)
         {
             stdout.WriteLine($"slurm: {plan}: nothing to submit");
-            if (busy > 0 || line.Flag("--dry-run")) return 0;
+            if (busy > 0) stdout.WriteLine($"once those {busy} have ended: ./run.sh suite {suite.File} --report-only --out {root}");
+            if (busy > 0 || dryRun) return 0;
             // Everything has finished: the report needs no job.
             return SuiteCommand.Run([.. merge, "--report-only"], stdout, interactive: false);
         }
+
+        var harness = typeof(SlurmCommand).Assembly.Location;
+        var snapshot = BuildSnapshot.PathFor(slurmFolder, [harness, typeof(RunRecord).Assembly.Location]);
+        var inputs = suite.Variants.Select(v => Path.GetFullPath(v.ConfigPath)).Prepend(Path.GetFullPath(suite.File)).Distinct().ToList();
+        var scripts = new SlurmScripts(suite.Name, root, logs, HarnessCommand(snapshot, Path.GetFileName(harness)), inputs, slurm);
+        var arrayPath = Path.Combine(slurmFolder, "array.sbatch");
+        var mergePath = Path.Combine(slurmFolder, "merge.sbatch");
         var arrayText = scripts.Array(tasks, pairs.Count, common, suite.File);
+        var mergeText = scripts.Merge(merge, suite.File);
         // A CPU build cannot use the GPUs: every task would fail after its wait in the queue.
         var cpuBuild = options.Device == "cuda" && BuildInfo.TorchBackend == "cpu"
             ? "runs are on CUDA, but this build links the CPU libtorch: build with HARNESS_BUILD_ARGS=-p:TorchBackend=cuda (README, CUDA)"
             : null;
-        if (line.Flag("--dry-run"))
+        if (dryRun)
         {
             stdout.WriteLine($"slurm (dry run: nothing written or submitted): {plan}");
             if (cpuBuild is not null) stdout.WriteLine($"note: {cpuBuild}; a submission would be refused");
             stdout.Write($"\n# {arrayPath}\n{arrayText}\n# {mergePath}\n{mergeText}\n");
-            stdout.WriteLine("# submitted with:");
+            stdout.WriteLine($"# submitted with (after copying the build to {snapshot}):");
             stdout.WriteLine($"sbatch --parsable {arrayPath}");
             stdout.WriteLine($"sbatch --parsable --dependency=afterany:<array job id> {mergePath}");
             return 0;
         }
-
         if (cpuBuild is not null) throw new HarnessInputException($"slurm: {cpuBuild}");
+
+        // Two arrays over one folder would run the same pairs at once: the earlier submission must have ended.
+        var jobsFile = Path.Combine(slurmFolder, "jobs.tsv");
+        var earlier = File.Exists(jobsFile) ? File.ReadLines(jobsFile).Skip(1).LastOrDefault()?.Split('\t').Take(2).ToList() : null;
+        if (earlier is not null && SlurmClient.StillActive(earlier) is { Count: > 0 } active)
+            throw new HarnessInputException($"slurm: job {string.Join(" and ", active)} of the previous submission for {root} has not ended; wait for it, or cancel it (scancel {string.Join(' ', active)}), then submit again");
+
         Directory.CreateDirectory(logs);
+        BuildSnapshot.Create(Path.GetDirectoryName(harness)!, snapshot);
         AtomicFile.WriteAllText(arrayPath, arrayText);
         AtomicFile.WriteAllText(mergePath, mergeText);
-        AtomicFile.WriteAllText(Path.Combine(root, "slurm", "tasks.tsv"), TaskList(pairs, states, root));
-        var arrayJob = Sbatch.Submit([], arrayPath);
+        AtomicFile.WriteAllText(Path.Combine(slurmFolder, "tasks.tsv"), TaskList(pairs, states, root));
+        var arrayJob = SlurmClient.Submit([], arrayPath);
         string mergeJob;
         try
         {
-            mergeJob = Sbatch.Submit([$"--dependency=afterany:{arrayJob}"], mergePath);
+            mergeJob = SlurmClient.Submit([$"--dependency=afterany:{arrayJob}"], mergePath);
         }
         catch (InvalidOperationException e)
         {
             throw new InvalidOperationException($"array job {arrayJob} was submitted, but the merge job was not ({e.Message}); submit it with: sbatch --dependency=afterany:{arrayJob} {mergePath}");
         }
+        var submitted = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
+        var history = File.Exists(jobsFile) ? File.ReadAllText(jobsFile) : "array_job\tmerge_job\tsubmitted\ttasks\n";
+        AtomicFile.WriteAllText(jobsFile, history + $"{arrayJob}\t{mergeJob}\t{submitted}\t{SlurmScripts.ArraySpec(tasks)}\n");
+
         stdout.WriteLine($"slurm: {plan}");
         stdout.WriteLine($"submitted array job {arrayJob} ({tasks.Count} tasks, {SlurmScripts.ArraySpec(tasks)}{(slurm.MaxParallel is { } m ? $", at most {m} at once" : "")}) and merge job {mergeJob} (after the array ends)");
-        stdout.WriteLine($"runs:   {root}/<variant>/s<seed>/ (tasks.tsv in {Path.Combine(root, "slurm")} maps tasks to runs)");
+        stdout.WriteLine($"build:  {snapshot} (a copy: rebuilding now changes nothing these jobs run)");
+        stdout.WriteLine($"runs:   {root}/<variant>/s<seed>/ (tasks.tsv in {slurmFolder} maps tasks to runs)");
         stdout.WriteLine($"logs:   {logs}/{arrayJob}_<task>.out and merge-{mergeJob}.out");
         stdout.WriteLine($"report: {Path.Combine(root, ComparisonReport.Html)} once job {mergeJob} has ended (squeue -j {arrayJob},{mergeJob} to watch)");
         return 0;
     }
 
+    /// <summary>The suite file and every selection option, with absolute paths, as each task and the merge pass them on.</summary>
+    private static List<string> SuiteArgumentsFor(SuiteDefinition suite, SuiteOptions options, string root, string resultsRoot) =>
+    [
+        Path.GetFullPath(suite.File), "--out", root,
+        "--cache-dir", Path.GetFullPath(options.CacheDirectory ?? Path.Combine(resultsRoot, ".cache")),
+        .. options.Device is { } device ? ["--device", device] : Array.Empty<string>(),
+        .. options.Only.SelectMany(v => new[] { "--only", v }),
+        .. options.SeedCount is { } n ? ["--seeds", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),
+        .. options.Seeds.SelectMany(s => new[] { "--seed", s.ToString(CultureInfo.InvariantCulture) }),
+    ];
+
     /// <summary>
-    /// How a task starts this very build: the apphost when that is what runs, else <c>dotnet Harness.dll</c> with the
-    /// dotnet host running now (or the one on PATH, when Harness is hosted by another program such as a test host).
+    /// How a task starts the snapshot of this build: its apphost when that is what runs now, else
+    /// <c>dotnet Harness.dll</c> with the dotnet host running now (or the one on PATH, when another program such as a
+    /// test host runs Harness).
     /// </summary>
-    private static List<string> HarnessCommand()
+    private static List<string> HarnessCommand(string snapshot, string dll)
     {
-        var dll = typeof(SlurmCommand).Assembly.Location;
         var process = Environment.ProcessPath;
-        if (process is not null && Path.GetFileName(process) == Path.GetFileNameWithoutExtension(dll)) return [process];
-        return [process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", dll];
+        var apphost = Path.GetFileNameWithoutExtension(dll);
+        if (process is not null && Path.GetFileName(process) == apphost) return [Path.Combine(snapshot, apphost)];
+        return [process is not null && Path.GetFileNameWithoutExtension(process) == "dotnet" ? process : "dotnet", Path.Combine(snapshot, dll)];
     }
 
     /// <summary>tasks.tsv: each pair's array task, variant, seed, run folder and what the folder held at submission.</summary>
@@ -134,7 +157,7 @@ internal static partial class SlurmCommand
             var state = states[pair.Index] switch
             {
                 RunFolderState.Finished => "finished (not submitted)",
-                RunFolderState.Busy => "running in another job (not submitted)",
+                RunFolderState.Busy => "running in another process (not submitted)",
                 RunFolderState.Resumable => "unfinished (resumes)",
                 RunFolderState.Stale => "unfinished (runs again)",
                 _ => "not run",
@@ -153,9 +176,17 @@ internal static partial class SlurmCommand
         CpusPerTask = line.Integer("--cpus-per-task", min: 1),
         Memory = Checked(line, "--mem", MemoryPattern(), "a Slurm memory size such as 8G or 16000M"),
         MaxParallel = line.Integer("--max-parallel", min: 1),
-        Extra = line.Values("--sbatch").Select(o => SbatchPattern().IsMatch(o) ? o
-            : throw new HarnessInputException($"--sbatch {o}: expected one sbatch option written as --name or --name=value (e.g. --qos=long)")).ToList(),
+        Extra = line.Values("--sbatch").Select(Sbatch).ToList(),
     };
+
+    private static string Sbatch(string option)
+    {
+        if (!SbatchPattern().IsMatch(option))
+            throw new HarnessInputException($"--sbatch {option}: expected one sbatch option written as --name or --name=value (e.g. --qos=long)");
+        if (ReservedSbatchOptions.FirstOrDefault(r => option == r || option.StartsWith(r + "=", StringComparison.Ordinal)) is { } reserved)
+            throw new HarnessInputException($"--sbatch {option}: the scripts set {reserved} themselves (one run per task, logs in the suite folder, the submitting environment)");
+        return option;
+    }
 
     private static string? Checked(CommandLine line, string option, Regex pattern, string expected) =>
         line.Value(option) is not { } value ? null

@@ -2,9 +2,6 @@ using Harness.Config;
 
 namespace Harness.Experiments;
 
-/// <summary>One (variant, seed) run of a suite and its number in the plan (what <see cref="SuiteShard"/> assigns by).</summary>
-internal sealed record SuitePair(int Index, SuiteVariant Variant, int Seed);
-
 /// <summary>
 /// The (variant, seed) pairs a suite command covers, numbered in plan order: the variants selected with --only (all by
 /// default) in suite-file order, and for each the seeds selected with --seeds/--seed (the suite's by default).

@@ -66,7 +66,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     private (int Ran, int Skipped, List<IncompleteRun> Failed) RunPairs(SuiteDefinition suite, string root, SuiteOptions options, IReadOnlyList<SuitePair> pairs)
     {
         // Every config is loaded before the first run, so a bad one costs nothing.
-        var plan = pairs.Select(p => (p.Variant, p.Seed, Config: Configure(p.Variant, p.Seed, options))).ToList();
+        var plan = pairs.Select(p => (p.Variant, p.Seed, Config: ConfigOf(p.Variant, p.Seed, options.Device))).ToList();
         var failed = new List<IncompleteRun>();
         int ran = 0, skipped = 0;
         using var images = new ImageDataCache(); // image benchmarks: data read and put on the device once for all runs
@@ -130,7 +130,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
             foreach (var seed in seeds)
             {
                 var directory = RunFolder(root, variant.Label, seed);
-                var state = Status(directory, SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, device));
+                var state = Status(directory, ConfigOf(variant, seed, device));
                 string? reason = state switch
                 {
                     RunFolderState.Empty => "not run",
@@ -171,8 +171,9 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
     /// <summary>The folder of one run of a suite.</summary>
     public static string RunFolder(string root, string label, int seed) => Path.Combine(root, label, $"s{seed}");
 
-    private LoadedConfig Configure(SuiteVariant variant, int seed, SuiteOptions options) =>
-        SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, options.Device);
+    /// <summary>The config one run of the suite trains: the variant's, with the seed and the --device override.</summary>
+    public static LoadedConfig ConfigOf(SuiteVariant variant, int seed, string? device) =>
+        SuiteDefinition.LoadConfig(variant, seed).WithOverrides(null, device);
 
     /// <summary>
     /// Whether a run folder holds a finished run of exactly this config, something to redo, or nothing. The device is

@@ -21,4 +21,10 @@ internal static class SlurmAllocation
                 return cpus;
         return null;
     }
+
+    /// <summary>The Slurm job this process runs in, as squeue and the log file name write it ("4711_3" for task 3 of array 4711); null outside one.</summary>
+    public static string? Job(Func<string, string?> environment) =>
+        environment("SLURM_ARRAY_JOB_ID") is { Length: > 0 } array && environment("SLURM_ARRAY_TASK_ID") is { Length: > 0 } task
+            ? $"{array}_{task}"
+            : environment("SLURM_JOB_ID") is { Length: > 0 } id ? id : null;
 }

@@ -8,11 +8,12 @@ namespace Harness.Slurm;
 /// The two batch scripts of a suite on Slurm. The array script runs one (variant, seed) pair per task, as
 /// <c>suite FILE --shard $SLURM_ARRAY_TASK_ID/N</c> with N the number of pairs, so task i is pair i of the plan; the
 /// merge script runs <c>suite FILE --report-only</c> once the array has ended (submitted with
-/// --dependency=afterany, so it runs however the tasks ended). Both run the Harness build that submitted them, by
-/// absolute path, and refuse to start if it has been rebuilt since: the build happens once, before submission.
+/// --dependency=afterany, so it runs however the tasks ended). Both run the build snapshot made at submission
+/// (<paramref name="harness"/>), and refuse to start when the suite file or a config it names (<paramref name="inputs"/>)
+/// changed since: a task must run the plan that was checked and numbered at submission.
 /// </summary>
 internal sealed class SlurmScripts(string suiteName, string workingDirectory, string logDirectory, IReadOnlyList<string> harness,
-    IReadOnlyList<string> assemblies, SlurmOptions slurm)
+    IReadOnlyList<string> inputs, SlurmOptions slurm)
 {
     /// <summary>
     /// The array script over the pairs numbered <paramref name="tasks"/> of <paramref name="pairCount"/>;
@@ -83,12 +84,10 @@ internal sealed class SlurmScripts(string suiteName, string workingDirectory, st
         foreach (var directive in directives.OfType<string>()) script.Append("#SBATCH ").Append(directive).Append('\n');
         script.Append("set -euo pipefail\n")
             .Append("cd ").Append(Quote(workingDirectory)).Append('\n')
-            .Append("# The build that was submitted, or nothing: a rebuild since would mix two versions of the code in one suite.\n")
-            .Append("sha256sum --check --status <<'BUILD' || { echo ")
-            .Append(Quote($"error: Harness in {Path.GetDirectoryName(assemblies[0])} was rebuilt after this job was submitted; submit the suite again"))
-            .Append(" >&2; exit 1; }\n");
-        foreach (var assembly in assemblies) script.Append(Sha256(assembly)).Append("  ").Append(assembly).Append('\n');
-        script.Append("BUILD\n");
+            .Append("# The suite and configs that were checked at submission, or nothing: an edit since would renumber the plan.\n")
+            .Append("if ! sha256sum --check --quiet <<'INPUTS'; then echo 'error: the suite or a config changed after this job was submitted; submit the suite again' >&2; exit 1; fi\n");
+        foreach (var input in inputs) script.Append(Sha256(input)).Append("  ").Append(input).Append('\n');
+        script.Append("INPUTS\n");
         return script.Append("exec ").Append(string.Join(' ', harness.Concat(arguments).Select(Quote)))
             .Append(lastWord is null ? "" : " " + lastWord).Append('\n').ToString();
     }

@@ -7,6 +7,8 @@ using Harness.Config;
 using Harness.Metrics;
 using Harness.Metrics.IO;
 using Harness.Metrics.Plots;
+using Harness.Slurm;
+using TorchSharp;
 
 namespace Harness.Training;
 
@@ -59,6 +61,8 @@ internal static class RunOutputs
             Math.Round(result.TrainedTokens / Math.Max(1e-9, result.TrainingSeconds) / Math.Max(1e-9, calibrationGflops), 3);
         metrics["seed"] = config.Seed;
         metrics["device"] = device;
+        metrics["cpu_threads"] = torch.get_num_threads(); // CPU results are bit-identical only at the same thread count
+        if (SlurmAllocation.Job(Environment.GetEnvironmentVariable) is { } job) metrics["slurm_job"] = job;
         metrics["strategies"] = new JsonArray(config.Strategies.Select(s => (JsonNode?)s.Type).ToArray());
         metrics["strategy_report"] = strategyReport;
         metrics["pretrain_cached"] = pretrainCached;

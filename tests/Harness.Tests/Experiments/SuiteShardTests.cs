@@ -78,6 +78,11 @@ public sealed class SuiteShardTests : IDisposable
         Assert.Contains("INCOMPLETE: naive seed 1: not run", early.Stdout);
         Assert.Contains("INCOMPLETE: replay seed 0: not run", early.Stdout);
         Assert.Equal(2, Summary("parts")["incomplete"]!.AsArray().Count);
+        // ... while a merge narrowed to runs that did finish succeeds (its report still lists the others)
+        var narrowed = Suite(suite, "parts", "--report-only", "--only", "naive", "--seed", "0");
+        Assert.True(narrowed.ExitCode == 0, narrowed.ToString());
+        Assert.Contains("report over 1 of 1 runs, 0 incomplete", narrowed.Stdout);
+        Assert.Equal(2, Summary("parts")["incomplete"]!.AsArray().Count);
 
         // When the other two shards run (in either order) and the parts are merged again
         Assert.Equal(0, Suite(suite, "parts", "--shard", "2/3").ExitCode);

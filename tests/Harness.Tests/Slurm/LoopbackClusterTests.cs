@@ -34,9 +34,10 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
             """);
         var watch = Stopwatch.StartNew();
 
-        // When it goes to the cluster, each task with both cores (so it runs the threads a local run does), and the
-        // merge job ends
-        var (arrayJob, mergeJob) = Submit(suite, "cluster", ["--cpus-per-task", "2"]);
+        // When it goes to the cluster, each task with all the node's cores (so it runs as many threads as a local run),
+        // and the merge job ends
+        int cores = Environment.ProcessorCount;
+        var (arrayJob, mergeJob) = Submit(suite, "cluster", ["--cpus-per-task", $"{cores}"]);
         var mergeState = cluster.WaitUntilEnded(mergeJob);
         output.WriteLine($"loopback cluster: started in {cluster.StartSeconds:F1} s; 4-task suite submitted, run and merged in {watch.Elapsed.TotalSeconds:F1} s");
 
@@ -48,8 +49,12 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
         {
             var log = File.ReadAllText(_dir.File($"cluster/slurm/logs/{arrayJob}_{task}.out"));
             Assert.Contains($"shard {task}/4: 1 of 4 runs: 1 run, 0 skipped", log);
-            Assert.Contains("on CPU (2 threads)", log);
+            Assert.Contains($"on CPU ({cores} thread{(cores == 1 ? "" : "s")})", log);
         }
+        // ... from the build snapshot, and each run names the task that made it (task i = pair i, as tasks.tsv says)
+        Assert.Contains($"{_dir.File("cluster/slurm/build-")}", File.ReadAllText(_dir.File("cluster/slurm/array.sbatch")));
+        foreach (var row in File.ReadLines(_dir.File("cluster/slurm/tasks.tsv")).Skip(1).Select(l => l.Split('\t')))
+            Assert.Equal($"{arrayJob}_{row[0]}", (string?)Metrics($"cluster/{row[1]}/s{row[2]}")["slurm_job"]);
         Assert.Contains("report over 4 of 4 runs, 0 incomplete", File.ReadAllText(_dir.File($"cluster/slurm/logs/merge-{mergeJob}.out")));
 
         // ... and the merged report equals a local run of the same suite, run by run
@@ -89,8 +94,15 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
                 overrides: {training.optimizer: sgd, training.lr: 10, training.grad_clip: 0}
             """);
 
-        // When it goes to the cluster
-        var (arrayJob, mergeJob) = Submit(suite, "out");
+        // When it goes to the cluster (one core per task), and is submitted again at once
+        var (arrayJob, mergeJob) = Submit(suite, "out", ["--cpus-per-task", "1"]);
+        using (var early = new HarnessProcess(_dir.File("results"), cluster.Environment, "slurm", suite, "--out", _dir.File("out")))
+        {
+            // Then the second submission is refused while the first has not ended (the merge job waits for the array)
+            Assert.Equal(2, early.WaitForExit(60));
+            Assert.Contains($"of the previous submission for {_dir.File("out")} has not ended", early.Errors);
+            Assert.Contains($"scancel", early.Errors);
+        }
         var mergeState = cluster.WaitUntilEnded(mergeJob);
 
         // Then the failing task failed alone, the merge still ran, wrote the report over the finished run and failed,
@@ -104,18 +116,30 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
         Assert.StartsWith("failed: stage 1/2 math", (string?)incomplete["reason"]);
         Assert.Equal("good", (string?)Assert.Single(Summary("out")["variants"]!.AsArray(), v => (int)v!["n"]! > 0)!["variant"]);
         var goodFinished = File.GetLastWriteTimeUtc(_dir.File("out/good/s0/metrics.json"));
-        // (each task had Slurm's default of one core, and its run used one thread, not the node's two)
+        // (each task had one core, and its run used one thread, not all the node's)
         Assert.Contains("run good seed 0 on CPU (1 thread)", File.ReadAllText(_dir.File("out/good/s0/train.log")));
 
         // When the failing variant is fixed and the same command is given again
         File.WriteAllText(suite, File.ReadAllText(suite).Replace("training.lr: 10", "training.lr: 0.01", StringComparison.Ordinal));
-        var (again, mergeAgain) = Submit(suite, "out", expectLine: "1 finished already, 0 running in another job, 1 to submit");
+        var (again, mergeAgain) = Submit(suite, "out", ["--cpus-per-task", "1"], expectLine: "1 finished already, 0 running in another process, 1 to submit");
 
         // Then only the unfinished run went to the cluster, and the merged report is complete
         Assert.Equal("COMPLETED", cluster.WaitUntilEnded(mergeAgain));
         Assert.Equal([$"{again}_1 COMPLETED"], cluster.States(again));
         Assert.Contains("report over 2 of 2 runs, 0 incomplete", File.ReadAllText(_dir.File($"out/slurm/logs/merge-{mergeAgain}.out")));
         Assert.Equal(goodFinished, File.GetLastWriteTimeUtc(_dir.File("out/good/s0/metrics.json")));
+    }
+
+    [Fact]
+    public void Cluster_StoppedAndStartedAgainInTheSameFolder_RunsJobs()
+    {
+        // Given the cluster stopped by its pid files and started again in the same folder (as a second test run would)
+        cluster.Restart();
+
+        // When a job is submitted, then it runs
+        var job = cluster.Submit("--wrap", "echo ran", "-o", _dir.File("job.out"));
+        Assert.Equal("COMPLETED", cluster.WaitUntilEnded(job));
+        Assert.Equal("ran", File.ReadAllText(_dir.File("job.out")).Trim());
     }
 
     /// <summary>Writes the tiny config (trained long enough to learn some facts) and <paramref name="suiteYaml"/>; returns the suite's path.</summary>

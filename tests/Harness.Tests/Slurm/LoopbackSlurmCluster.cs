@@ -15,8 +15,7 @@ public sealed class LoopbackSlurmCluster : IDisposable
     public LoopbackSlurmCluster()
     {
         var watch = Stopwatch.StartNew();
-        var (exit, output) = Run("bash", Script, "start", Folder);
-        if (exit != 0) throw new InvalidOperationException($"the loopback Slurm cluster did not start (exit {exit}):\n{output}");
+        Start();
         StartSeconds = watch.Elapsed.TotalSeconds;
     }
 
@@ -51,6 +50,22 @@ public sealed class LoopbackSlurmCluster : IDisposable
         throw new TimeoutException($"job {jobId} did not end within {timeoutSeconds} s: {string.Join("; ", States(jobId))}\n{Logs()}");
     }
 
+    /// <summary>Stops the daemons by their pid files and starts them again in the same folder.</summary>
+    public void Restart()
+    {
+        var (exit, output) = Run("bash", Script, "stop", Folder);
+        if (exit != 0) throw new InvalidOperationException($"the loopback Slurm cluster did not stop (exit {exit}):\n{output}");
+        Start();
+    }
+
+    /// <summary>Submits a job with <c>sbatch --parsable ARGS</c>; returns its id.</summary>
+    public string Submit(params string[] args)
+    {
+        var (exit, output) = Run("sbatch", ["--parsable", .. args]);
+        if (exit != 0) throw new InvalidOperationException($"sbatch failed (exit {exit}): {output}");
+        return output.Trim();
+    }
+
     /// <summary>The daemons' logs, for a failure message.</summary>
     public string Logs() => string.Join('\n', Directory.EnumerateFiles(Path.Combine(Folder, "log"))
         .Select(f => $"--- {f}\n{string.Join('\n', File.ReadLines(f).TakeLast(20))}"));
@@ -61,15 +76,11 @@ public sealed class LoopbackSlurmCluster : IDisposable
         _dir.Dispose();
     }
 
-    private (int Exit, string Output) Run(string program, params string[] args)
+    private void Start()
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.Environment["SLURM_CONF"] = Path.Combine(Folder, "slurm.conf");
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
+        var (exit, output) = Run("bash", Script, "start", Folder);
+        if (exit != 0) throw new InvalidOperationException($"the loopback Slurm cluster did not start (exit {exit}):\n{output}");
     }
+
+    private (int Exit, string Output) Run(string program, params string[] args) => ExternalCommand.Run(program, args, Environment);
 }

@@ -20,4 +20,18 @@ public sealed class SlurmAllocationTests
 
         Assert.Equal(expected, SlurmAllocation.Cpus(name => environment.GetValueOrDefault(name)));
     }
+
+    [Theory]
+    [InlineData(null, null, null, null)]
+    [InlineData("4712", null, null, "4712")]
+    [InlineData("4715", "4711", "3", "4711_3")]  // task 3 of array 4711 (its own job id is another number)
+    public void Job_IsNamedAsSqueueAndTheLogFileNameIt(string? jobId, string? arrayJobId, string? taskId, string? expected)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["SLURM_JOB_ID"] = jobId, ["SLURM_ARRAY_JOB_ID"] = arrayJobId, ["SLURM_ARRAY_TASK_ID"] = taskId,
+        };
+
+        Assert.Equal(expected, SlurmAllocation.Job(name => environment.GetValueOrDefault(name)));
+    }
 }

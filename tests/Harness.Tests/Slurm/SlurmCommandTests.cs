@@ -30,7 +30,7 @@ public sealed class SlurmCommandTests : IDisposable
 
         // Then the array has one task per selected pair, at most 3 at once, each asking for the resources ...
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("suite slurm-suite: 2 runs, 0 finished already, 0 running in another job, 2 to submit", result.Stdout);
+        Assert.Contains("suite slurm-suite: 2 runs, 0 finished already, 0 running in another process, 2 to submit", result.Stdout);
         var (array, merge) = Scripts(result.Stdout);
         Assert.Equal(
             ["--job-name=harness-slurm-suite", "--ntasks=1", "--array=0-1%3", $"--output={_dir.File("out/slurm/logs")}/%A_%a.out",
@@ -38,6 +38,8 @@ public sealed class SlurmCommandTests : IDisposable
             Directives(array));
         // ... and runs its shard of the same selection on CUDA (GPUs were asked for), with absolute paths
         var exec = Assert.Single(array, l => l.StartsWith("exec ", StringComparison.Ordinal));
+        Assert.Contains($" {_dir.File("out/slurm/build-")}", exec); // the snapshot of this build made at submission
+        Assert.Contains($"cd {_dir.File("out")}", array);
         Assert.EndsWith($"Harness.dll suite {suite} --out {_dir.File("out")} --cache-dir {_dir.File("cache")} --device cuda --only replay --shard \"$SLURM_ARRAY_TASK_ID/2\"", exec);
         // The merge job asks for no GPU and no array, and merges the same selection once the array has ended
         Assert.Equal(
@@ -53,7 +55,7 @@ public sealed class SlurmCommandTests : IDisposable
     }
 
     [Fact]
-    public void DryRun_AfterSomeRunsFinished_SubmitsOnlyTheOthers()
+    public void AfterSomeRunsFinished_OnlyTheOthersAreSubmitted_AndAfterAllNothingIs()
     {
         // Given shard 0 of 2 (pairs 0 and 2) has run
         var suite = WriteSuite();
@@ -64,30 +66,73 @@ public sealed class SlurmCommandTests : IDisposable
 
         // Then the array holds the other two pairs only, still numbered in the whole plan
         Assert.True(result.ExitCode == 0, result.ToString());
-        Assert.Contains("4 runs, 2 finished already, 0 running in another job, 2 to submit", result.Stdout);
+        Assert.Contains("4 runs, 2 finished already, 0 running in another process, 2 to submit", result.Stdout);
         var (array, _) = Scripts(result.Stdout);
         Assert.Contains("--array=1,3", Directives(array));
         Assert.EndsWith("--shard \"$SLURM_ARRAY_TASK_ID/4\"", Assert.Single(array, l => l.StartsWith("exec ", StringComparison.Ordinal)));
+
+        // When the other shard has run too and the suite is handed to Slurm again
+        Assert.Equal(0, CliResult.Run("suite", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"), "--shard", "1/2").ExitCode);
+        var done = CliResult.Run("slurm", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"));
+
+        // Then nothing is submitted (no sbatch is needed) and the report is written here, over all four runs
+        Assert.True(done.ExitCode == 0, done.ToString());
+        Assert.Contains("4 runs, 4 finished already, 0 running in another process, 0 to submit: nothing to submit", done.Stdout);
+        Assert.Contains("report over 4 of 4 runs, 0 incomplete", done.Stdout);
+        Assert.True(File.Exists(_dir.File("out/report.html")));
+        Assert.False(Directory.Exists(_dir.File("out/slurm")));
     }
 
     [Fact]
-    public void Script_RefusesToStartWhenHarnessWasRebuiltSinceSubmission()
+    public void Script_RefusesToStartWhenTheSuiteOrAConfigChangedSinceSubmission()
     {
-        // Given the array script, with its last line (starting Harness) replaced by a marker
-        var result = CliResult.Run("slurm", WriteSuite(), "--out", _dir.File("out"), "--dry-run");
+        // Given the array script, with its last line (starting Harness) replaced by a marker, and its suite folder
+        var suite = WriteSuite();
+        var result = CliResult.Run("slurm", suite, "--out", _dir.File("out"), "--dry-run");
         var (array, _) = Scripts(result.Stdout);
-        var script = string.Join('\n', array.Select(l => l.StartsWith("exec ", StringComparison.Ordinal) ? "echo started" : l)) + "\n";
+        var script = _dir.Write("array.sh", string.Join('\n', array.Select(l => l.StartsWith("exec ", StringComparison.Ordinal) ? "echo started" : l)) + "\n");
+        Directory.CreateDirectory(_dir.File("out"));
 
-        // When it runs against the build it was written for, and against a changed one (one digit of a hash)
-        var same = Bash(_dir.Write("same.sh", script));
-        var hashLine = array.First(l => l.EndsWith("Harness.dll", StringComparison.Ordinal) && l.Contains("  /", StringComparison.Ordinal));
-        var changed = Bash(_dir.Write("changed.sh", script.Replace(hashLine, (hashLine[0] == '0' ? "1" : "0") + hashLine[1..], StringComparison.Ordinal)));
+        // When it runs with the files it was written for, and again after the config changed
+        var same = Bash(script);
+        File.AppendAllText(_dir.File("tiny.yaml"), "# edited\n");
+        var changed = Bash(script);
 
-        // Then the first starts and the second stops, saying why
+        // Then the first starts and the second stops, naming the file
         Assert.Equal((0, "started"), (same.Exit, same.Output.Trim()));
         Assert.Equal(1, changed.Exit);
-        Assert.Contains("was rebuilt after this job was submitted; submit the suite again", changed.Output);
+        Assert.Contains($"{_dir.File("tiny.yaml")}: FAILED", changed.Output);
+        Assert.Contains("the suite or a config changed after this job was submitted; submit the suite again", changed.Output);
         Assert.DoesNotContain("started", changed.Output);
+    }
+
+    [Fact]
+    public void BuildSnapshot_CopiesSmallFiles_LinksLargeOnesAndFolders_AndDeletingItLeavesTheBuild()
+    {
+        // Given a build folder: an assembly, a native library above the copy limit (sparse), a folder
+        var build = Directory.CreateDirectory(_dir.File("build")).FullName;
+        var assembly = _dir.Write("build/Harness.dll", "code v1");
+        using (var big = File.Create(_dir.File("build/libtorch_cpu.so"))) big.SetLength(BuildSnapshot.CopyLimit + 1);
+        Directory.CreateDirectory(_dir.File("build/data"));
+        _dir.Write("build/data/corpus.txt", "text");
+
+        // When it is snapshotted, twice (a resubmission), and the build is rebuilt afterwards
+        var snapshot = BuildSnapshot.PathFor(_dir.File("slurm"), [assembly]);
+        BuildSnapshot.Create(build, snapshot);
+        BuildSnapshot.Create(build, snapshot);
+        File.WriteAllText(assembly, "code v2");
+
+        // Then the snapshot keeps the old assembly, links the rest, and a new build gets a new snapshot
+        Assert.Equal("code v1", File.ReadAllText(Path.Combine(snapshot, "Harness.dll")));
+        Assert.Null(new FileInfo(Path.Combine(snapshot, "Harness.dll")).LinkTarget);
+        Assert.Equal(_dir.File("build/libtorch_cpu.so"), new FileInfo(Path.Combine(snapshot, "libtorch_cpu.so")).LinkTarget);
+        Assert.Equal("text", File.ReadAllText(Path.Combine(snapshot, "data", "corpus.txt")));
+        Assert.NotEqual(snapshot, BuildSnapshot.PathFor(_dir.File("slurm"), [assembly]));
+        Assert.Single(Directory.GetDirectories(_dir.File("slurm"))); // no partial folder left behind
+        // ... and removing the snapshot removes links, never what they point to
+        Directory.Delete(snapshot, recursive: true);
+        Assert.Equal(BuildSnapshot.CopyLimit + 1, new FileInfo(_dir.File("build/libtorch_cpu.so")).Length);
+        Assert.True(File.Exists(_dir.File("build/data/corpus.txt")));
     }
 
     [Fact]
@@ -126,6 +171,9 @@ public sealed class SlurmCommandTests : IDisposable
     [InlineData(new[] { "--partition", "a b" }, "--partition a b: expected a partition name")]
     [InlineData(new[] { "--shard", "0/2" }, "slurm: unknown option --shard")]
     [InlineData(new[] { "--seeds", "2", "--seed", "1" }, "slurm: give --seeds N")]
+    [InlineData(new[] { "--sbatch", "--array=0-3" }, "--sbatch --array=0-3: the scripts set --array themselves")]
+    [InlineData(new[] { "--sbatch", "--export=NONE" }, "the scripts set --export themselves")]
+    [InlineData(new[] { "--out", "/tmp/a%b" }, "has white space or '%' in its path")]
     public void BadOptions_ExitTwoWithOneLine(string[] options, string expected)
     {
         var result = CliResult.Run(["slurm", WriteSuite(), "--dry-run", .. options]);
@@ -178,14 +226,5 @@ public sealed class SlurmCommandTests : IDisposable
     private static string[] Directives(string[] script) =>
         script.Where(l => l.StartsWith("#SBATCH ", StringComparison.Ordinal)).Select(l => l["#SBATCH ".Length..]).ToArray();
 
-    private static (int Exit, string Output) Bash(params string[] args)
-    {
-        var start = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return (process.ExitCode, stdout + stderr.Result);
-    }
+    private static (int Exit, string Output) Bash(params string[] args) => ExternalCommand.Run("bash", args);
 }

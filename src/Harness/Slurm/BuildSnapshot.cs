@@ -1,0 +1,51 @@
+using System.Security.Cryptography;
+
+namespace Harness.Slurm;
+
+/// <summary>
+/// A frozen copy of the Harness build for a suite's Slurm jobs, in <c>&lt;suite folder&gt;/slurm/build-&lt;hash&gt;/</c>:
+/// tasks may wait in the queue for hours, and a rebuild meanwhile (./run.sh builds before every command) must neither
+/// change the code later tasks run nor pull files from under running ones. Every file of the build up to
+/// <see cref="CopyLimit"/> (the project's assemblies, deps.json, the patched libLibTorchSharp.so: about 26 MB) is
+/// copied; larger files (libtorch itself) and folders are linked, since only a package change rewrites them. The hash
+/// is that of the project's assemblies, so resubmitting an unchanged build reuses its snapshot.
+/// </summary>
+internal static class BuildSnapshot
+{
+    /// <summary>Files larger than this are linked, not copied.</summary>
+    public const long CopyLimit = 16L << 20;
+
+    /// <summary>
+    /// The snapshot folder for the build in <paramref name="buildDirectory"/> whose own assemblies are
+    /// <paramref name="assemblies"/>, under <paramref name="slurmFolder"/>; nothing is created.
+    /// </summary>
+    public static string PathFor(string slurmFolder, IReadOnlyList<string> assemblies)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        foreach (var assembly in assemblies) hash.AppendData(File.ReadAllBytes(assembly));
+        return Path.Combine(slurmFolder, $"build-{Convert.ToHexStringLower(hash.GetHashAndReset())[..12]}");
+    }
+
+    /// <summary>Creates the snapshot at <paramref name="snapshot"/> unless it exists; complete or not at all (built aside, then renamed).</summary>
+    public static void Create(string buildDirectory, string snapshot)
+    {
+        if (Directory.Exists(snapshot)) return;
+        var partial = $"{snapshot}.partial-{Environment.ProcessId}";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        foreach (var entry in new DirectoryInfo(buildDirectory).EnumerateFileSystemInfos())
+        {
+            var target = Path.Combine(partial, entry.Name);
+            if (entry is FileInfo file && file.Length <= CopyLimit) file.CopyTo(target);
+            else File.CreateSymbolicLink(target, entry.FullName);
+        }
+        try
+        {
+            Directory.Move(partial, snapshot);
+        }
+        catch (IOException) when (Directory.Exists(snapshot))
+        {
+            Directory.Delete(partial, recursive: true); // another submission made the same snapshot first
+        }
+    }
+}
