@@ -40,9 +40,10 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
         var (arrayJob, mergeJob) = Submit(suite, "cluster", ["--cpus-per-task", $"{cores}"]);
         var mergeState = cluster.WaitUntilEnded(mergeJob);
         output.WriteLine($"loopback cluster: started in {cluster.StartSeconds:F1} s; 4-task suite submitted, run and merged in {watch.Elapsed.TotalSeconds:F1} s");
+        output.WriteLine(Logs("cluster")); // shown when an assertion below fails
 
         // Then every task and the merge completed, one run per task ...
-        Assert.True(mergeState == "COMPLETED", $"merge job {mergeState}\n{Logs("cluster")}");
+        Assert.Equal("COMPLETED", mergeState);
         Assert.Equal(4, cluster.States(arrayJob).Count);
         Assert.All(cluster.States(arrayJob), s => Assert.EndsWith(" COMPLETED", s));
         for (int task = 0; task < 4; task++)
@@ -104,6 +105,7 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
             Assert.Contains($"scancel", early.Errors);
         }
         var mergeState = cluster.WaitUntilEnded(mergeJob);
+        output.WriteLine(Logs("out")); // shown when an assertion below fails
 
         // Then the failing task failed alone, the merge still ran, wrote the report over the finished run and failed,
         // listing the failed run and why
