@@ -37,8 +37,8 @@ internal static partial class SlurmCommand
         var options = arguments.Options with { Device = arguments.Options.Device ?? (slurm.GpusPerTask > 0 ? "cuda" : null) };
         var runner = new SuiteRunner(stdout, interactive: false);
         var root = runner.FolderOf(suite, options);
-        if (root.Any(c => char.IsWhiteSpace(c) || c == '%'))
-            throw new HarnessInputException($"slurm: the suite folder {root} has white space or '%' in its path, which #SBATCH --output cannot hold; choose another --out");
+        if (root.Any(c => char.IsWhiteSpace(c) || c is '%' or '\\'))
+            throw new HarnessInputException($"slurm: the suite folder {root} has white space, '%' or '\\' in its path, which #SBATCH --output cannot hold; choose another --out");
         var slurmFolder = Path.Combine(root, "slurm");
         var logs = Path.Combine(slurmFolder, "logs");
 
@@ -57,11 +57,13 @@ internal static partial class SlurmCommand
             .. arguments.BaselinePath is { } baseline ? ["--baseline", Path.GetFullPath(baseline)] : Array.Empty<string>(),
             .. arguments.UpdateBaseline ? ["--update-baseline"] : Array.Empty<string>(),
         ];
+        var jobsFile = Path.Combine(slurmFolder, "jobs.tsv");
         if (tasks.Count == 0)
         {
             stdout.WriteLine($"slurm: {plan}: nothing to submit");
-            if (busy > 0) stdout.WriteLine($"once those {busy} have ended: ./run.sh suite {suite.File} --report-only --out {root}");
+            if (busy > 0) stdout.WriteLine($"once those {busy} have ended: ./run.sh suite {string.Join(' ', merge.Select(SlurmScripts.Quote))} --report-only");
             if (busy > 0 || dryRun) return 0;
+            RefuseWhilePreviousSubmissionRuns(jobsFile, root); // its merge job would write the same report
             // Everything has finished: the report needs no job.
             return SuiteCommand.Run([.. merge, "--report-only"], stdout, interactive: false);
         }
@@ -89,19 +91,22 @@ internal static partial class SlurmCommand
             return 0;
         }
         if (cpuBuild is not null) throw new HarnessInputException($"slurm: {cpuBuild}");
+        SlurmClient.RequireOnPath("sbatch");
 
-        // Two arrays over one folder would run the same pairs at once: the earlier submission must have ended.
-        var jobsFile = Path.Combine(slurmFolder, "jobs.tsv");
-        var earlier = File.Exists(jobsFile) ? File.ReadLines(jobsFile).Skip(1).LastOrDefault()?.Split('\t').Take(2).ToList() : null;
-        if (earlier is not null && SlurmClient.StillActive(earlier) is { Count: > 0 } active)
-            throw new HarnessInputException($"slurm: job {string.Join(" and ", active)} of the previous submission for {root} has not ended; wait for it, or cancel it (scancel {string.Join(' ', active)}), then submit again");
-
+        // One submission at a time per suite folder, and none while the previous one's jobs have not ended: two arrays
+        // over one folder would run the same pairs at once.
         Directory.CreateDirectory(logs);
+        using var submitting = SubmissionLock(slurmFolder);
+        RefuseWhilePreviousSubmissionRuns(jobsFile, root);
         BuildSnapshot.Create(Path.GetDirectoryName(harness)!, snapshot);
         AtomicFile.WriteAllText(arrayPath, arrayText);
         AtomicFile.WriteAllText(mergePath, mergeText);
         AtomicFile.WriteAllText(Path.Combine(slurmFolder, "tasks.tsv"), TaskList(pairs, states, root));
+        var history = File.Exists(jobsFile) ? File.ReadAllText(jobsFile) : "array_job\tmerge_job\tsubmitted\ttasks\n";
+        var submitted = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
         var arrayJob = SlurmClient.Submit([], arrayPath);
+        // Recorded at once, so a failure from here on cannot hide a running array from the next submission.
+        AtomicFile.WriteAllText(jobsFile, history + $"{arrayJob}\t-\t{submitted}\t{SlurmScripts.ArraySpec(tasks)}\n");
         string mergeJob;
         try
         {
@@ -111,8 +116,6 @@ internal static partial class SlurmCommand
         {
             throw new InvalidOperationException($"array job {arrayJob} was submitted, but the merge job was not ({e.Message}); submit it with: sbatch --dependency=afterany:{arrayJob} {mergePath}");
         }
-        var submitted = DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture);
-        var history = File.Exists(jobsFile) ? File.ReadAllText(jobsFile) : "array_job\tmerge_job\tsubmitted\ttasks\n";
         AtomicFile.WriteAllText(jobsFile, history + $"{arrayJob}\t{mergeJob}\t{submitted}\t{SlurmScripts.ArraySpec(tasks)}\n");
 
         stdout.WriteLine($"slurm: {plan}");
@@ -122,6 +125,33 @@ internal static partial class SlurmCommand
         stdout.WriteLine($"logs:   {logs}/{arrayJob}_<task>.out and merge-{mergeJob}.out");
         stdout.WriteLine($"report: {Path.Combine(root, ComparisonReport.Html)} once job {mergeJob} has ended (squeue -j {arrayJob},{mergeJob} to watch)");
         return 0;
+    }
+
+    /// <summary>
+    /// Refuses (bad input, naming the jobs) while the array or merge job of the last submission recorded in
+    /// <paramref name="jobsFile"/> has not ended.
+    /// </summary>
+    private static void RefuseWhilePreviousSubmissionRuns(string jobsFile, string root)
+    {
+        if (!File.Exists(jobsFile)) return;
+        var last = File.ReadLines(jobsFile).Skip(1).LastOrDefault(l => l.Length > 0)?.Split('\t');
+        if (last is null) return;
+        var active = SlurmClient.StillActive(last.Take(2).Where(id => id.Length > 0 && id.All(char.IsAsciiDigit)));
+        if (active.Count > 0)
+            throw new HarnessInputException($"slurm: job {string.Join(" and ", active)} of the previous submission for {root} has not ended; wait for it, or cancel it (scancel {string.Join(' ', active)}), then submit again");
+    }
+
+    /// <summary>Holds <c>slurm/.submit.lock</c> of a suite folder; a second submission to the same folder at the same moment is refused.</summary>
+    private static FileStream SubmissionLock(string slurmFolder)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(slurmFolder, ".submit.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException)
+        {
+            throw new HarnessInputException($"slurm: another submission to {Path.GetDirectoryName(slurmFolder)} is under way; submit again once it has finished");
+        }
     }
 
     /// <summary>The suite file and every selection option, with absolute paths, as each task and the merge pass them on.</summary>
@@ -183,7 +213,9 @@ internal static partial class SlurmCommand
     {
         if (!SbatchPattern().IsMatch(option))
             throw new HarnessInputException($"--sbatch {option}: expected one sbatch option written as --name or --name=value (e.g. --qos=long)");
-        if (ReservedSbatchOptions.FirstOrDefault(r => option == r || option.StartsWith(r + "=", StringComparison.Ordinal)) is { } reserved)
+        // sbatch takes any unambiguous prefix of a long option (--out for --output), so a prefix counts as the option.
+        var name = option.Split('=')[0];
+        if (name.Length >= 3 && ReservedSbatchOptions.FirstOrDefault(r => r.StartsWith(name, StringComparison.Ordinal)) is { } reserved)
             throw new HarnessInputException($"--sbatch {option}: the scripts set {reserved} themselves (one run per task, logs in the suite folder, the submitting environment)");
         return option;
     }

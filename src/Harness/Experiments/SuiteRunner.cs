@@ -134,7 +134,7 @@ internal sealed class SuiteRunner(TextWriter console, bool interactive)
                 string? reason = state switch
                 {
                     RunFolderState.Empty => "not run",
-                    RunFolderState.Resumable => $"{WhyUnfinished(directory)}; resumable from its checkpoint: run the suite again",
+                    RunFolderState.Resumable => $"{WhyUnfinished(directory)}; resumable from its checkpoint: run or submit the suite again",
                     RunFolderState.Busy => "running in another process",
                     RunFolderState.Stale stale => stale.Reason,
                     _ => null,

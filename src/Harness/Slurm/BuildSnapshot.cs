@@ -5,10 +5,11 @@ namespace Harness.Slurm;
 /// <summary>
 /// A frozen copy of the Harness build for a suite's Slurm jobs, in <c>&lt;suite folder&gt;/slurm/build-&lt;hash&gt;/</c>:
 /// tasks may wait in the queue for hours, and a rebuild meanwhile (./run.sh builds before every command) must neither
-/// change the code later tasks run nor pull files from under running ones. Every file of the build up to
-/// <see cref="CopyLimit"/> (the project's assemblies, deps.json, the patched libLibTorchSharp.so: about 26 MB) is
-/// copied; larger files (libtorch itself) and folders are linked, since only a package change rewrites them. The hash
-/// is that of the project's assemblies, so resubmitting an unchanged build reuses its snapshot.
+/// change the code or built-in data later tasks run nor pull files from under running ones. Every file of the build up
+/// to <see cref="CopyLimit"/> is copied, folders included (the project's assemblies, deps.json, the patched
+/// libLibTorchSharp.so, data/: about 35 MB); larger files (libtorch itself) are linked, since only a package update or
+/// a backend switch rewrites them. The hash is that of the project's assemblies, so resubmitting an unchanged build
+/// reuses its snapshot.
 /// </summary>
 internal static class BuildSnapshot
 {
@@ -32,13 +33,7 @@ internal static class BuildSnapshot
         if (Directory.Exists(snapshot)) return;
         var partial = $"{snapshot}.partial-{Environment.ProcessId}";
         if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
-        foreach (var entry in new DirectoryInfo(buildDirectory).EnumerateFileSystemInfos())
-        {
-            var target = Path.Combine(partial, entry.Name);
-            if (entry is FileInfo file && file.Length <= CopyLimit) file.CopyTo(target);
-            else File.CreateSymbolicLink(target, entry.FullName);
-        }
+        CopyOrLink(new DirectoryInfo(buildDirectory), partial);
         try
         {
             Directory.Move(partial, snapshot);
@@ -46,6 +41,18 @@ internal static class BuildSnapshot
         catch (IOException) when (Directory.Exists(snapshot))
         {
             Directory.Delete(partial, recursive: true); // another submission made the same snapshot first
+        }
+    }
+
+    private static void CopyOrLink(DirectoryInfo source, string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var entry in source.EnumerateFileSystemInfos())
+        {
+            var destination = Path.Combine(target, entry.Name);
+            if (entry is DirectoryInfo folder) CopyOrLink(folder, destination);
+            else if (((FileInfo)entry).Length <= CopyLimit) ((FileInfo)entry).CopyTo(destination);
+            else File.CreateSymbolicLink(destination, entry.FullName);
         }
     }
 }

@@ -24,19 +24,29 @@ internal static class SlurmClient
     }
 
     /// <summary>
-    /// Which of <paramref name="jobIds"/> (or of their array tasks) are still pending, running or otherwise not ended;
-    /// a job squeue no longer knows has ended.
+    /// Which of <paramref name="jobIds"/> (or of their array tasks) are still pending, running or otherwise not ended.
+    /// A job squeue no longer knows has ended; any other squeue failure is an error, since "ended" cannot be proven.
     /// </summary>
     public static IReadOnlyList<string> StillActive(IEnumerable<string> jobIds)
     {
         var active = new List<string>();
         foreach (var id in jobIds)
         {
-            // squeue's default state filter lists only jobs that have not ended; an id it has forgotten is an error.
-            var (exit, stdout, _) = Run("squeue", ["-h", "-j", id, "-o", "%i"]);
+            // squeue's default state filter lists only jobs that have not ended.
+            var (exit, stdout, stderr) = Run("squeue", ["-h", "-j", id, "-o", "%i"]);
             if (exit == 0 && stdout.Trim().Length > 0) active.Add(id);
+            else if (exit != 0 && !stderr.Contains("Invalid job id", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"squeue -j {id} failed (exit {exit}): {(stderr + stdout).Trim()}");
         }
         return active;
+    }
+
+    /// <summary>Fails as bad input, before anything is written, when <paramref name="program"/> is not on PATH.</summary>
+    public static void RequireOnPath(string program)
+    {
+        var path = Environment.GetEnvironmentVariable("PATH") ?? "";
+        if (!path.Split(':', StringSplitOptions.RemoveEmptyEntries).Any(folder => File.Exists(Path.Combine(folder, program))))
+            throw NotOnPath(program);
     }
 
     private static (int Exit, string Stdout, string Stderr) Run(string program, IReadOnlyList<string> args)
@@ -50,7 +60,7 @@ internal static class SlurmClient
         }
         catch (Win32Exception)
         {
-            throw new HarnessInputException($"slurm: {program} is not on PATH: run this on a Slurm login node (--dry-run shows the scripts anywhere)");
+            throw NotOnPath(program);
         }
         using (process)
         {
@@ -60,4 +70,7 @@ internal static class SlurmClient
             return (process.ExitCode, stdout, stderr.Result);
         }
     }
+
+    private static HarnessInputException NotOnPath(string program) =>
+        new($"slurm: {program} is not on PATH: run this on a Slurm login node (--dry-run shows the scripts anywhere)");
 }

@@ -114,19 +114,21 @@ public sealed class SlurmCommandTests : IDisposable
         var assembly = _dir.Write("build/Harness.dll", "code v1");
         using (var big = File.Create(_dir.File("build/libtorch_cpu.so"))) big.SetLength(BuildSnapshot.CopyLimit + 1);
         Directory.CreateDirectory(_dir.File("build/data"));
-        _dir.Write("build/data/corpus.txt", "text");
+        var corpus = _dir.Write("build/data/corpus.txt", "text");
 
         // When it is snapshotted, twice (a resubmission), and the build is rebuilt afterwards
         var snapshot = BuildSnapshot.PathFor(_dir.File("slurm"), [assembly]);
         BuildSnapshot.Create(build, snapshot);
         BuildSnapshot.Create(build, snapshot);
         File.WriteAllText(assembly, "code v2");
+        File.WriteAllText(corpus, "edited");
 
         // Then the snapshot keeps the old assembly, links the rest, and a new build gets a new snapshot
         Assert.Equal("code v1", File.ReadAllText(Path.Combine(snapshot, "Harness.dll")));
         Assert.Null(new FileInfo(Path.Combine(snapshot, "Harness.dll")).LinkTarget);
         Assert.Equal(_dir.File("build/libtorch_cpu.so"), new FileInfo(Path.Combine(snapshot, "libtorch_cpu.so")).LinkTarget);
         Assert.Equal("text", File.ReadAllText(Path.Combine(snapshot, "data", "corpus.txt")));
+        Assert.Null(new DirectoryInfo(Path.Combine(snapshot, "data")).LinkTarget);
         Assert.NotEqual(snapshot, BuildSnapshot.PathFor(_dir.File("slurm"), [assembly]));
         Assert.Single(Directory.GetDirectories(_dir.File("slurm"))); // no partial folder left behind
         // ... and removing the snapshot removes links, never what they point to
@@ -144,9 +146,51 @@ public sealed class SlurmCommandTests : IDisposable
         using var slurm = new HarnessProcess(_dir.File("results"), new Dictionary<string, string?> { ["PATH"] = dotnetFolder },
             "slurm", suite, "--out", _dir.File("out"));
 
-        // When it submits, then it stops with one line
+        // When it submits, then it stops with one line, having written nothing
         Assert.Equal(2, slurm.WaitForExit(60));
         Assert.Contains("error: slurm: sbatch is not on PATH: run this on a Slurm login node", slurm.Errors);
+        Assert.False(Directory.Exists(_dir.File("out")));
+    }
+
+    [Fact]
+    public void MergeSubmissionFails_TheArrayIsStillRecorded_AndTheNextSubmissionWaitsForIt()
+    {
+        // Given an sbatch that accepts the array (job 101) and refuses the merge, and a squeue that shows job 101 queued
+        var suite = WriteSuite();
+        FakeSlurm(sbatch: """[[ " $* " == *" --dependency="* ]] && { echo "sbatch: error: Batch job submission failed" >&2; exit 1; }; echo 101""",
+            squeue: """[ "$3" = 101 ] && echo 101; exit 0""");
+
+        // When the suite is submitted, and submitted again
+        var (first, firstErrors) = SlurmWithFakes(suite);
+        var (second, secondErrors) = SlurmWithFakes(suite);
+
+        // Then the first says how to submit the merge by hand and records the array; the second is refused because of it
+        Assert.Equal(1, first);
+        Assert.Contains("array job 101 was submitted, but the merge job was not", firstErrors);
+        Assert.Contains($"sbatch --dependency=afterany:101 {_dir.File("out/slurm/merge.sbatch")}", firstErrors);
+        Assert.StartsWith("101\t-\t", File.ReadLines(_dir.File("out/slurm/jobs.tsv")).Last());
+        Assert.Equal(2, second);
+        Assert.Contains("job 101 of the previous submission", secondErrors);
+    }
+
+    [Theory]
+    [InlineData("echo 'slurm_load_jobs error: Invalid job id specified' >&2; exit 1", 0, "")]
+    [InlineData("echo 'slurm_load_jobs error: Unable to contact slurm controller' >&2; exit 1", 1, "Unable to contact slurm controller")]
+    public void PreviousSubmission_IsOverOnlyWhenSqueueNoLongerKnowsIt(string squeue, int expectedExit, string expectedError)
+    {
+        // Given a previous submission on record (jobs 7 and 8) and an sbatch that accepts everything
+        var suite = WriteSuite();
+        Directory.CreateDirectory(_dir.File("out/slurm"));
+        _dir.Write("out/slurm/jobs.tsv", "array_job\tmerge_job\tsubmitted\ttasks\n7\t8\t2026-11-29T00:00:00Z\t0-3\n");
+        FakeSlurm(sbatch: "echo 9", squeue: squeue);
+
+        // When the suite is submitted again
+        var (exit, errors) = SlurmWithFakes(suite);
+
+        // Then a squeue that has forgotten the jobs lets it through; one that cannot answer stops it
+        Assert.True(exit == expectedExit, errors);
+        Assert.Contains(expectedError, errors);
+        Assert.Equal(expectedExit == 0 ? 3 : 2, File.ReadAllLines(_dir.File("out/slurm/jobs.tsv")).Length);
     }
 
     [Fact]
@@ -173,7 +217,8 @@ public sealed class SlurmCommandTests : IDisposable
     [InlineData(new[] { "--seeds", "2", "--seed", "1" }, "slurm: give --seeds N")]
     [InlineData(new[] { "--sbatch", "--array=0-3" }, "--sbatch --array=0-3: the scripts set --array themselves")]
     [InlineData(new[] { "--sbatch", "--export=NONE" }, "the scripts set --export themselves")]
-    [InlineData(new[] { "--out", "/tmp/a%b" }, "has white space or '%' in its path")]
+    [InlineData(new[] { "--sbatch", "--out=/x" }, "--sbatch --out=/x: the scripts set --output themselves")]
+    [InlineData(new[] { "--out", "/tmp/a%b" }, "has white space, '%' or")]
     public void BadOptions_ExitTwoWithOneLine(string[] options, string expected)
     {
         var result = CliResult.Run(["slurm", WriteSuite(), "--dry-run", .. options]);
@@ -198,6 +243,23 @@ public sealed class SlurmCommandTests : IDisposable
     [InlineData("", "''")]
     public void Quote_LeavesPlainWordsAndQuotesTheRest(string value, string expected) =>
         Assert.Equal(expected, SlurmScripts.Quote(value));
+
+    /// <summary>Writes fake <c>sbatch</c> and <c>squeue</c> (bash bodies) into a folder for <see cref="SlurmWithFakes"/>.</summary>
+    private void FakeSlurm(string sbatch, string squeue)
+    {
+        Directory.CreateDirectory(_dir.File("fakebin"));
+        foreach (var (name, body) in new[] { ("sbatch", sbatch), ("squeue", squeue) })
+            Assert.Equal(0, ExternalCommand.Run("chmod", ["+x", _dir.Write($"fakebin/{name}", $"#!/bin/bash\n{body}\n")]).Exit);
+    }
+
+    /// <summary>Runs <c>slurm SUITE --out out</c> as a process whose PATH holds the fakes and dotnet only.</summary>
+    private (int Exit, string Errors) SlurmWithFakes(string suite)
+    {
+        var dotnetFolder = Path.GetDirectoryName(Process.GetCurrentProcess().MainModule!.FileName)!;
+        using var slurm = new HarnessProcess(_dir.File("results"), new Dictionary<string, string?> { ["PATH"] = $"{_dir.File("fakebin")}:{dotnetFolder}:/usr/bin:/bin" },
+            "slurm", suite, "--out", _dir.File("out"), "--cache-dir", _dir.File("cache"));
+        return (slurm.WaitForExit(60), slurm.Errors);
+    }
 
     private string WriteSuite()
     {
