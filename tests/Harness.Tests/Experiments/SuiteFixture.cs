@@ -13,17 +13,7 @@ public sealed class SuiteFixture : IDisposable
     public SuiteFixture()
     {
         TinyConfig.WriteTo(_dir);
-        SuitePath = _dir.Write("suite.yaml", """
-            name: tiny-suite
-            seeds: [0, 1]
-            overrides: {training.epochs: 2}
-            variants:
-              - config: tiny.yaml
-                label: naive
-                overrides: {strategies: [{type: naive}]}
-              - config: tiny.yaml
-                label: replay
-            """);
+        SuitePath = _dir.Write("suite.yaml", TinySuite.Yaml("tiny-suite"));
         First = Suite();
     }
 

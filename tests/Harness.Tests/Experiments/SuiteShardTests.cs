@@ -116,17 +116,7 @@ public sealed class SuiteShardTests : IDisposable
     private string WriteSuite()
     {
         TinyConfig.WriteTo(_dir);
-        return _dir.Write("suite.yaml", """
-            name: shards
-            seeds: [0, 1]
-            overrides: {training.epochs: 2}
-            variants:
-              - config: tiny.yaml
-                label: naive
-                overrides: {strategies: [{type: naive}]}
-              - config: tiny.yaml
-                label: replay
-            """);
+        return _dir.Write("suite.yaml", TinySuite.Yaml("shards"));
     }
 
     private CliResult Suite(string suite, string folder, params string[] options) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Harness.Tests.Experiments;
 using Harness.Tests.Training;
 using Xunit.Abstractions;
 
@@ -22,16 +23,7 @@ public sealed partial class LoopbackClusterTests(LoopbackSlurmCluster cluster, I
     public void Suite_OnTheCluster_MergesIntoTheSameReportAsALocalRun()
     {
         // Given a suite of 2 variants x 2 seeds whose runs learn something (so the matrices can differ)
-        var suite = WriteSuite("""
-            name: loopback
-            seeds: [0, 1]
-            variants:
-              - config: tiny.yaml
-                label: naive
-                overrides: {strategies: [{type: naive}]}
-              - config: tiny.yaml
-                label: replay
-            """);
+        var suite = WriteSuite(TinySuite.Yaml("loopback", overrides: null));
         var watch = Stopwatch.StartNew();
 
         // When it goes to the cluster, each task with all the node's cores (so it runs as many threads as a local run),

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Harness.Slurm;
 using Harness.Tests.Cli;
+using Harness.Tests.Experiments;
 using Harness.Tests.Training;
 using Harness.Training;
 
@@ -264,17 +265,7 @@ public sealed class SlurmCommandTests : IDisposable
     private string WriteSuite()
     {
         TinyConfig.WriteTo(_dir);
-        return _dir.Write("suite.yaml", """
-            name: slurm-suite
-            seeds: [0, 1]
-            overrides: {training.epochs: 2}
-            variants:
-              - config: tiny.yaml
-                label: naive
-                overrides: {strategies: [{type: naive}]}
-              - config: tiny.yaml
-                label: replay
-            """);
+        return _dir.Write("suite.yaml", TinySuite.Yaml("slurm-suite"));
     }
 
     /// <summary>The array and merge scripts a dry run printed, each as its lines.</summary>
