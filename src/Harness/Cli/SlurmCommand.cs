@@ -158,7 +158,7 @@ internal static partial class SlurmCommand
     private static List<string> SuiteArgumentsFor(SuiteDefinition suite, SuiteOptions options, string root, string resultsRoot) =>
     [
         Path.GetFullPath(suite.File), "--out", root,
-        "--cache-dir", Path.GetFullPath(options.CacheDirectory ?? Path.Combine(resultsRoot, ".cache")),
+        "--cache-dir", Path.GetFullPath(RunDirectory.CacheFolder(options.CacheDirectory, resultsRoot)),
         .. options.Device is { } device ? ["--device", device] : Array.Empty<string>(),
         .. options.Only.SelectMany(v => new[] { "--only", v }),
         .. options.SeedCount is { } n ? ["--seeds", n.ToString(CultureInfo.InvariantCulture)] : Array.Empty<string>(),

@@ -112,7 +112,7 @@ internal sealed class ExperimentRunner(TextWriter console, bool interactive)
     }
 
     /// <summary>The pretrained-base cache folder, created when pretraining first needs it (a refused run creates nothing).</summary>
-    private string Cache() => RunDirectory.CreateCache(CacheDirectory ?? Path.Combine(ResultsRoot, ".cache"));
+    private string Cache() => RunDirectory.CreateCache(RunDirectory.CacheFolder(CacheDirectory, ResultsRoot));
 
     /// <summary>Checks the memory estimate, claims the folder, and trains with status, checkpoints and the outputs.</summary>
     private string Start(LoadedConfig loaded, RunWork work, Device device, string? outDirectory, string? resumeDirectory, Stopwatch clock)

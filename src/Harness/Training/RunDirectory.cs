@@ -9,6 +9,9 @@ internal static class RunDirectory
     /// <summary>Where runs, suites and comparisons go by default: $HARNESS_RESULTS (run.sh sets it to the repo's results/) or ./results.</summary>
     public static string DefaultResultsRoot => Environment.GetEnvironmentVariable("HARNESS_RESULTS") ?? "results";
 
+    /// <summary>The pretrained-base cache folder: --cache-dir if given, else .cache under the results root.</summary>
+    public static string CacheFolder(string? cacheDirectory, string resultsRoot) => cacheDirectory ?? Path.Combine(resultsRoot, ".cache");
+
     /// <summary>Creates the pretrained-base cache folder, or fails as bad input before any training.</summary>
     public static string CreateCache(string path) => File.Exists(path)
         ? throw new HarnessInputException($"cache folder '{path}' is a file")
